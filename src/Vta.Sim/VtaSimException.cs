@@ -12,10 +12,12 @@ public sealed class VtaSimException : Exception
         InstructionIndex = instructionIndex;
     }
 
-    public VtaSimException(string message, IReadOnlyList<string> blockedModules)
+    /// <summary>A deadlock; <paramref name="firstBlocked"/> is the lowest blocked instruction index.</summary>
+    public VtaSimException(string message, IReadOnlyList<string> blockedModules, int? firstBlocked)
         : base(message + ": " + string.Join("; ", blockedModules))
     {
         BlockedModules = blockedModules;
+        InstructionIndex = firstBlocked;
     }
 
     public int? InstructionIndex { get; }
