@@ -50,7 +50,7 @@ internal static unsafe class AluKernels
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a few calls, each running many uops: skip tier 0
     private static void Loop<TOp>(TOp op, AluInsn insn, SramBuffers sram, VtaConfig config, bool hardware, KernelPath path)
         where TOp : struct, IAluOp
     {
