@@ -61,4 +61,25 @@ public class DemoCommandTests
         string line = Cli.AssertError(Cli.Run("demo", "conv2d", "--config", cfg));
         Assert.Contains("INP", line, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void TimingDeviceAddsCyclesAndUtilizationWithTheSameCounters()
+    {
+        using var dir = new TempDir();
+        string cfg = dir.Config(VtaConfig.Default);
+        var sim = JsonNode.Parse(Cli.Run("demo", "conv2d", "--json", "--config", cfg).Out)!;
+        var timing = JsonNode.Parse(Cli.Run("demo", "conv2d", "--json", "--device", "timing", "--config", cfg).Out)!;
+
+        Assert.Equal("pass", (string?)timing["check"]);
+        foreach (string key in new[] { "inp_load_nbytes", "wgt_load_nbytes", "uop_load_nbytes", "out_store_nbytes", "gemm_counter", "alu_counter" })
+        {
+            Assert.Equal((long)sim[key]!, (long)timing[key]!);
+        }
+
+        long cycles = (long)timing["cycles"]!;
+        double utilization = (double)timing["gemm_utilization"]!;
+        Assert.True(cycles >= 451584, $"{cycles} cycles cannot hold 451,584 GEMM uops at one per cycle");
+        Assert.InRange(utilization, 0.5, 1.0);
+        Assert.Null(sim["cycles"]);
+    }
 }

@@ -6,6 +6,7 @@ using Vta.Runtime.Commands;
 using Vta.Runtime.Demos;
 using Vta.Runtime.Devices;
 using Vta.Sim;
+using Vta.Sim.Timing;
 
 namespace Vta.Cli.Commands;
 
@@ -27,7 +28,9 @@ internal static class DemoCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the random data and weights", DefaultValueFactory = _ => 0 };
         var dump = new Option<bool>("--dump") { Description = "Print each instruction stream before it runs (instructions, uops, token balance per queue) on stderr" };
         var serial = new Option<bool>("--serial") { Description = "Debug mode: every instruction waits for the one before it (TVM's FORCE_SERIAL)" };
-        var command = new Command(name, description) { config, seed, dump, serial, json };
+        var deviceName = new Option<string>("--device") { Description = "sim (behavioral simulator) or timing (cycle-level timing simulator)", DefaultValueFactory = _ => "sim" };
+        deviceName.AcceptOnlyFromAmong("sim", "timing");
+        var command = new Command(name, description) { config, seed, dump, serial, deviceName, json };
         command.SetAction(parse =>
         {
             var cfg = CliOptions.ResolveConfig(parse, config);
@@ -36,15 +39,29 @@ internal static class DemoCommand
                 ForceSerial = parse.GetValue(serial),
                 Dump = parse.GetValue(dump) ? listing => context.Err.Write(StreamListingFormatter.Format(listing, cfg)) : null,
             };
-            using var device = new SimDevice(cfg);
+            using IVtaDevice device = parse.GetValue(deviceName) == "timing" ? new TimingDevice(cfg) : new SimDevice(cfg);
             DemoResult r = run(device, parse.GetValue(seed), options);
+            TimingReport? timing = (device as TimingDevice)?.TotalReport;
             if (parse.GetValue(json))
             {
-                context.WriteJson(ToJson(r));
+                var o = ToJson(r);
+                if (timing is not null)
+                {
+                    o["cycles"] = timing.Cycles;
+                    o["seconds_at_clock"] = timing.Seconds;
+                    o["gemm_utilization"] = timing.GemmUtilization;
+                }
+
+                context.WriteJson(o);
             }
             else
             {
                 Print(context, r);
+                if (timing is not null)
+                {
+                    context.Out.Write(string.Create(CultureInfo.InvariantCulture,
+                        $"timing: {timing.Cycles:N0} cycles = {timing.Seconds * 1e3:0.000} ms at {timing.ClockMHz:0} MHz; GEMM utilization {timing.GemmUtilization:P1}\n"));
+                }
             }
 
             return r.Passed ? CliApp.ExitOk : CliApp.ExitError;
