@@ -1,0 +1,108 @@
+using Vta.Hardware.Isa;
+
+namespace Vta.Compiler.Ops;
+
+/// <summary>One step of the int32 → int8 epilogue, run by the ALU on the accumulator tile before its single STORE.</summary>
+public abstract record EpilogueStep;
+
+/// <summary>Arithmetic right shift by <see cref="Bits"/>; with <see cref="Round"/>, 2^(bits−1) is added first.</summary>
+public sealed record ShiftRight(int Bits, bool Round = false) : EpilogueStep;
+
+/// <summary>Adds the int32 bias of each output channel (an ACC element per output block, loaded once).</summary>
+public sealed record AddBias : EpilogueStep;
+
+/// <summary>Adds an int32 tensor of the output's shape (ResNet's shortcut), loaded into the ACC per tile.</summary>
+public sealed record AddResidual : EpilogueStep;
+
+/// <summary>Clamps to [<see cref="Lo"/>, <see cref="Hi"/>] (MIN then MAX); relu is Clip(0, int.MaxValue) written as MAX 0.</summary>
+public sealed record Clip(int Lo, int Hi) : EpilogueStep;
+
+/// <summary>Where an ALU operation takes its second operand from.</summary>
+public enum AluOperand
+{
+    Immediate,
+    Bias,
+    Residual,
+}
+
+/// <summary>One ALU instruction of a lowered epilogue.</summary>
+public readonly record struct AluStep(AluOpcode Op, AluOperand Operand, short Imm = 0);
+
+/// <summary>
+/// The fused epilogue of an operator: a list of steps turned into ALU instructions on the accumulator tile. The cast to
+/// int8 is the STORE's truncation, so a clip to the int8 range must come before it when saturation is wanted.
+/// </summary>
+public sealed record Epilogue(IReadOnlyList<EpilogueStep> Steps)
+{
+    /// <summary>TVM's conv2d benchmark epilogue: &gt;&gt; shift, + bias, clip [0, 127].</summary>
+    public static Epilogue Conv(int shift, bool bias, bool residual = false) =>
+        new([new ShiftRight(shift), .. bias ? [new AddBias()] : Array.Empty<EpilogueStep>(), .. residual ? [new AddResidual()] : Array.Empty<EpilogueStep>(), new Clip(0, 127)]);
+
+    public bool NeedsBias => Steps.Any(s => s is AddBias);
+
+    public bool NeedsResidual => Steps.Any(s => s is AddResidual);
+
+    /// <summary>ALU instructions per output element (each runs once over every accumulator element).</summary>
+    public int AluOpsPerElement => Lower().Count;
+
+    /// <summary>The ALU instructions, in order. An empty epilogue still gets SHR 0, so the OUT buffer is written.</summary>
+    public IReadOnlyList<AluStep> Lower()
+    {
+        var ops = new List<AluStep>();
+        foreach (var step in Steps)
+        {
+            switch (step)
+            {
+                case ShiftRight { Bits: 0 }:
+                    break;
+                case ShiftRight s:
+                    if (s.Round)
+                    {
+                        ops.Add(new AluStep(AluOpcode.Add, AluOperand.Immediate, (short)(1 << (s.Bits - 1))));
+                    }
+
+                    ops.Add(new AluStep(AluOpcode.Shr, AluOperand.Immediate, (short)s.Bits));
+                    break;
+                case AddBias:
+                    ops.Add(new AluStep(AluOpcode.Add, AluOperand.Bias));
+                    break;
+                case AddResidual:
+                    ops.Add(new AluStep(AluOpcode.Add, AluOperand.Residual));
+                    break;
+                case Clip c:
+                    if (c.Hi != int.MaxValue)
+                    {
+                        ops.Add(new AluStep(AluOpcode.Min, AluOperand.Immediate, (short)c.Hi));
+                    }
+
+                    if (c.Lo != int.MinValue)
+                    {
+                        ops.Add(new AluStep(AluOpcode.Max, AluOperand.Immediate, (short)c.Lo));
+                    }
+
+                    break;
+            }
+        }
+
+        return ops.Count > 0 ? ops : [new AluStep(AluOpcode.Shr, AluOperand.Immediate, 0)];
+    }
+
+    /// <summary>Refuses steps the ALU cannot do exactly: shifts outside 0..15 (the range every VTA design agrees on), immediates beyond 16 bits.</summary>
+    public void Validate(string layer)
+    {
+        foreach (var step in Steps)
+        {
+            switch (step)
+            {
+                case ShiftRight s when s.Bits is < 0 or > 15:
+                    throw new VtaCompileException(layer, $"shift by {s.Bits}: the ALU shifts by 0..15 only (the range fsim, HLS and Chisel agree on)");
+                case ShiftRight { Round: true, Bits: 0 }:
+                    throw new VtaCompileException(layer, "a rounding shift needs at least 1 bit");
+                case Clip c when c.Lo > c.Hi:
+                    throw new VtaCompileException(layer, $"clip [{c.Lo}, {c.Hi}] is empty");
+                case Clip c when (c.Lo != int.MinValue && c.Lo is < short.MinValue or > short.MaxValue) || (c.Hi != int.MaxValue && c.Hi is < short.MinValue or > short.MaxValue):
+                    throw new VtaCompileException(layer, $"clip [{c.Lo}, {c.Hi}]: ALU immediates are 16-bit signed");
+            }
+        }
+    }
+}
