@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Vta.Cli.Commands;
+using Vta.Compiler;
 using Vta.Hardware.Config;
 using Vta.Hardware.Isa;
 using Vta.Runtime;
@@ -57,11 +58,12 @@ public static class CliApp
         sim.Subcommands.Add(SimRunCommand.Create(context));
         root.Subcommands.Add(sim);
         root.Subcommands.Add(DemoCommand.Create(context));
+        root.Subcommands.Add(OpCommand.Create(context));
         return root;
     }
 
     private static bool IsUserError(Exception e) => e is VtaConfigException or IsaException or VtaSimException or DramException
-        or VtaRuntimeException or IOException or InvalidDataException or FormatException or UnauthorizedAccessException;
+        or VtaRuntimeException or VtaCompileException or IOException or InvalidDataException or FormatException or UnauthorizedAccessException;
 
     private static string OneLine(string message) => string.Join(' ', message.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
