@@ -59,6 +59,10 @@ public static class CliApp
         root.Subcommands.Add(sim);
         root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(OpCommand.Create(context));
+        root.Subcommands.Add(RpcServerCommand.Create(context));
+        root.Subcommands.Add(TrackerCommand.Create(context));
+        root.Subcommands.Add(ProgramCommand.Create(context));
+        root.Subcommands.Add(BitstreamCommand.Create(context));
         return root;
     }
 

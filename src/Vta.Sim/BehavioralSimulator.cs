@@ -62,68 +62,12 @@ public sealed class BehavioralSimulator
     }
 
     /// <summary>Runs <paramref name="insnCount"/> 16-byte instructions read from DRAM at <paramref name="insnPhysAddr"/>.</summary>
-    public void Run(uint insnPhysAddr, int insnCount)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(insnCount);
-        ReadOnlySpan<byte> bytes;
-        try
-        {
-            bytes = Dram.Span(insnPhysAddr, (long)insnCount * VtaConfig.InsnBytes);
-        }
-        catch (DramException e)
-        {
-            throw new VtaSimException($"cannot read {insnCount} instructions at DRAM 0x{insnPhysAddr:X8}: {e.Message}", null, e);
-        }
-
-        var program = new Instruction[insnCount];
-        for (int i = 0; i < insnCount; i++)
-        {
-            try
-            {
-                program[i] = _decoder.Decode(InsnDecoder.ReadWord(bytes[(i * VtaConfig.InsnBytes)..]), i);
-            }
-            catch (IsaException e)
-            {
-                string prefix = $"instruction {i}: ";
-                throw new VtaSimException(e.Message.StartsWith(prefix, StringComparison.Ordinal) ? e.Message[prefix.Length..] : e.Message, i, e);
-            }
-        }
-
-        Run(program);
-    }
+    public void Run(uint insnPhysAddr, int insnCount) => Run(ProgramReader.Read(Dram, _decoder, insnPhysAddr, insnCount));
 
     /// <summary>Runs an already decoded program (must end with exactly one FINISH).</summary>
     public void Run(IReadOnlyList<Instruction> program)
     {
-        ArgumentNullException.ThrowIfNull(program);
-        CheckFinish(program);
-        for (int i = 0; i < program.Count; i++)
-        {
-            _core.Validate(program[i], i);
-        }
-
+        ProgramReader.Validate(program, _core);
         new TaskPipeline(DependencyQueueDepth).Run(program, _core.ExecuteValidated);
-    }
-
-    private static void CheckFinish(IReadOnlyList<Instruction> program)
-    {
-        if (program.Count == 0)
-        {
-            throw new VtaSimException("empty instruction stream: a stream must end with one FINISH");
-        }
-
-        for (int i = 0; i < program.Count - 1; i++)
-        {
-            if (program[i] is FinishInsn)
-            {
-                throw new VtaSimException($"FINISH before the end of the stream ({program.Count} instructions): FINISH must be the last instruction, and only once", i);
-            }
-        }
-
-        int last = program.Count - 1;
-        if (program[last] is not FinishInsn)
-        {
-            throw new VtaSimException($"the stream ends with {TaskPipeline.Mnemonic(program[last])}, not FINISH", last);
-        }
     }
 }

@@ -28,8 +28,7 @@ internal static class DemoCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the random data and weights", DefaultValueFactory = _ => 0 };
         var dump = new Option<bool>("--dump") { Description = "Print each instruction stream before it runs (instructions, uops, token balance per queue) on stderr" };
         var serial = new Option<bool>("--serial") { Description = "Debug mode: every instruction waits for the one before it (TVM's FORCE_SERIAL)" };
-        var deviceName = new Option<string>("--device") { Description = "sim (behavioral simulator) or timing (cycle-level timing simulator)", DefaultValueFactory = _ => "sim" };
-        deviceName.AcceptOnlyFromAmong("sim", "timing");
+        var deviceName = DeviceOption.Create();
         var command = new Command(name, description) { config, seed, dump, serial, deviceName, json };
         command.SetAction(parse =>
         {
@@ -39,7 +38,7 @@ internal static class DemoCommand
                 ForceSerial = parse.GetValue(serial),
                 Dump = parse.GetValue(dump) ? listing => context.Err.Write(StreamListingFormatter.Format(listing, cfg)) : null,
             };
-            using IVtaDevice device = parse.GetValue(deviceName) == "timing" ? new TimingDevice(cfg) : new SimDevice(cfg);
+            using IVtaDevice device = DeviceOption.Open(parse.GetValue(deviceName), cfg, context.Err);
             DemoResult r = run(device, parse.GetValue(seed), options);
             TimingReport? timing = (device as TimingDevice)?.TotalReport;
             if (parse.GetValue(json))
