@@ -58,6 +58,7 @@ public static class CliApp
         sim.Subcommands.Add(SimRunCommand.Create(context));
         root.Subcommands.Add(sim);
         root.Subcommands.Add(DemoCommand.Create(context));
+        root.Subcommands.Add(ClassifyCommand.Create(context));
         root.Subcommands.Add(OpCommand.Create(context));
         root.Subcommands.Add(RpcServerCommand.Create(context));
         root.Subcommands.Add(TrackerCommand.Create(context));

@@ -8,7 +8,7 @@ public static class OpEvaluator
     /// <summary>Whether <see cref="Evaluate"/> has a kernel for this op.</summary>
     public static bool Supports(Op op) => op is Conv2d or DepthwiseConv2d or Dense or MatMul or BinaryElementwiseOp or Relu or Clip
         or Cast or Softmax or BatchNorm or Quantize or Dequantize or Requantize or MaxPool or AvgPool or GlobalAvgPool or Mean
-        or Reshape or Flatten or Concat or Pad or Transpose;
+        or Reshape or Flatten or Concat or Pad or Transpose or QLinearOp or VtaConv2d or VtaDense;
 
     /// <summary>Computes the outputs of <paramref name="op"/>; <paramref name="outputTypes"/> are the graph's inferred types.</summary>
     public static IReadOnlyList<Tensor> Evaluate(Op op, IReadOnlyList<Tensor> inputs, IReadOnlyList<TensorType> outputTypes)
@@ -38,6 +38,9 @@ public static class OpEvaluator
             Concat c => ShapeKernels.Concat(c, inputs, outType),
             Pad p => ShapeKernels.Pad(p, inputs[0], outType),
             Transpose t => new Tensor(outType, ShapeKernels.Transpose(inputs[0], t.Perm).Data),
+            QLinearOp q => QLinearKernels.Run(q, inputs, outType),
+            VtaConv2d v => VtaKernels.Conv(v, inputs[0], inputs[1], inputs[2], inputs[3], outType),
+            VtaDense v => VtaKernels.Dense(v, inputs[0], inputs[1], inputs[2], inputs[3], outType),
             _ => throw new GraphException($"the reference executor has no kernel for op '{op.Kind}'"),
         };
         return [result];

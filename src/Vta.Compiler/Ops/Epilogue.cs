@@ -14,6 +14,15 @@ public sealed record AddBias : EpilogueStep;
 /// <summary>Adds an int32 tensor of the output's shape (ResNet's shortcut), loaded into the ACC per tile.</summary>
 public sealed record AddResidual : EpilogueStep;
 
+/// <summary>
+/// Arithmetic right shift of each output channel by its own amount (an int32 per channel in 0..15, loaded once as ACC
+/// elements like the bias): the per-channel requantization of pre-quantized models, as an ALU SHR with a vector operand.
+/// </summary>
+public sealed record ShiftRightPerChannel : EpilogueStep;
+
+/// <summary>Adds a constant (an output zero point): ALU ADD with a 16-bit immediate.</summary>
+public sealed record AddImmediate(int Value) : EpilogueStep;
+
 /// <summary>Clamps to [<see cref="Lo"/>, <see cref="Hi"/>] (MIN then MAX); relu is Clip(0, int.MaxValue) written as MAX 0.</summary>
 public sealed record Clip(int Lo, int Hi) : EpilogueStep;
 
@@ -23,6 +32,9 @@ public enum AluOperand
     Immediate,
     Bias,
     Residual,
+
+    /// <summary>The per-channel shift amounts, laid out like the bias.</summary>
+    Shift,
 }
 
 /// <summary>One ALU instruction of a lowered epilogue.</summary>
@@ -41,6 +53,8 @@ public sealed record Epilogue(IReadOnlyList<EpilogueStep> Steps)
     public bool NeedsBias => Steps.Any(s => s is AddBias);
 
     public bool NeedsResidual => Steps.Any(s => s is AddResidual);
+
+    public bool NeedsShift => Steps.Any(s => s is ShiftRightPerChannel);
 
     /// <summary>ALU instructions per output element (each runs once over every accumulator element).</summary>
     public int AluOpsPerElement => Lower().Count;
@@ -68,6 +82,14 @@ public sealed record Epilogue(IReadOnlyList<EpilogueStep> Steps)
                     break;
                 case AddResidual:
                     ops.Add(new AluStep(AluOpcode.Add, AluOperand.Residual));
+                    break;
+                case ShiftRightPerChannel:
+                    ops.Add(new AluStep(AluOpcode.Shr, AluOperand.Shift));
+                    break;
+                case AddImmediate { Value: 0 }:
+                    break;
+                case AddImmediate a:
+                    ops.Add(new AluStep(AluOpcode.Add, AluOperand.Immediate, (short)a.Value));
                     break;
                 case Clip c:
                     if (c.Hi != int.MaxValue)
@@ -98,6 +120,8 @@ public sealed record Epilogue(IReadOnlyList<EpilogueStep> Steps)
                     throw new VtaCompileException(layer, $"shift by {s.Bits}: the ALU shifts by 0..15 only (the range fsim, HLS and Chisel agree on)");
                 case ShiftRight { Round: true, Bits: 0 }:
                     throw new VtaCompileException(layer, "a rounding shift needs at least 1 bit");
+                case AddImmediate a when a.Value is < short.MinValue or > short.MaxValue:
+                    throw new VtaCompileException(layer, $"add {a.Value}: ALU immediates are 16-bit signed");
                 case Clip c when c.Lo > c.Hi:
                     throw new VtaCompileException(layer, $"clip [{c.Lo}, {c.Hi}] is empty");
                 case Clip c when (c.Lo != int.MinValue && c.Lo is < short.MinValue or > short.MaxValue) || (c.Hi != int.MaxValue && c.Hi is < short.MinValue or > short.MaxValue):

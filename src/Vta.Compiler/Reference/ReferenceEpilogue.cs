@@ -6,8 +6,9 @@ namespace Vta.Compiler.Reference;
 /// <summary>The epilogue and element-wise operators on plain int32 values, as their definitions read; int8 is the low byte.</summary>
 public static class ReferenceEpilogue
 {
-    /// <summary>Applies the steps to an (N, C, pixels) int32 tensor and truncates to int8.</summary>
-    public static sbyte[] Apply(ReadOnlySpan<int> acc, Epilogue epilogue, int channels, int pixels, ReadOnlySpan<int> bias, ReadOnlySpan<int> residual)
+    /// <summary>Applies the steps to an (N, C, pixels) int32 tensor and truncates to int8; <paramref name="shifts"/> per channel when a step needs them.</summary>
+    public static sbyte[] Apply(ReadOnlySpan<int> acc, Epilogue epilogue, int channels, int pixels, ReadOnlySpan<int> bias, ReadOnlySpan<int> residual,
+        ReadOnlySpan<int> shifts = default)
     {
         var result = new sbyte[acc.Length];
         for (int i = 0; i < acc.Length; i++)
@@ -22,6 +23,8 @@ public static class ReferenceEpilogue
                     ShiftRight s => v >> s.Bits,
                     AddBias => unchecked(v + bias[c]),
                     AddResidual => unchecked(v + residual[i]),
+                    ShiftRightPerChannel => v >> shifts[c],
+                    AddImmediate a => unchecked(v + a.Value),
                     Clip k => Math.Clamp(v, k.Lo, k.Hi),
                     _ => throw new NotSupportedException(step.ToString()),
                 };

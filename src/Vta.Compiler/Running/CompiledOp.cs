@@ -86,7 +86,8 @@ public sealed class ConvOp(Workload workload, ConvPlan plan) : CompiledOp(worklo
                 Upload(device, weights, owned),
                 Upload(device, new byte[(long)p.BatchBlocks * p.OutChannelBlocks * oh * ow * c.OutElemBytes], owned),
                 Plan.Epilogue.NeedsBias ? Upload(device, PackedLayout.PackBias(data.Bias, c.Batch, c.BlockOut), owned) : null,
-                Plan.Epilogue.NeedsResidual ? Upload(device, PackedLayout.PackAccumulators(data.Residual, data.Batch, co, oh, ow, c.Batch, c.BlockOut), owned) : null);
+                Plan.Epilogue.NeedsResidual ? Upload(device, PackedLayout.PackAccumulators(data.Residual, data.Batch, co, oh, ow, c.Batch, c.BlockOut), owned) : null,
+                Plan.Epilogue.NeedsShift ? Upload(device, PackedLayout.PackBias(data.Shifts, c.Batch, c.BlockOut), owned) : null);
             Run(device, options, q => Plan.Emit(q, operands));
             return PackedLayout.UnpackActivations(Download(device, operands.Output), data.Batch, co, oh, ow, c.Batch, c.BlockOut);
         }

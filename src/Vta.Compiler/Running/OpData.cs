@@ -20,6 +20,9 @@ public sealed class OpData
     /// <summary>int32 bias per output channel (conv2d).</summary>
     public int[] Bias { get; init; } = [];
 
+    /// <summary>int32 right-shift amount per output channel (0..15), for an epilogue with a per-channel shift.</summary>
+    public int[] Shifts { get; init; } = [];
+
     /// <summary>int32 residual of the output's shape (conv2d with residual=1), values in the int8 range.</summary>
     public int[] Residual { get; init; } = [];
 
@@ -78,6 +81,7 @@ public sealed class OpData
             Data = Cut(Data, n),
             Weights = Weights,
             Bias = Bias,
+            Shifts = Shifts,
             Residual = Cut(Residual, n),
             Lhs = Cut(Lhs, n),
             Rhs = Cut(Rhs, n),

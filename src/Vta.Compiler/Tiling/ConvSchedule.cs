@@ -75,10 +75,20 @@ public sealed class ConvSchedule
 
     public int WgtRegion => WeightsLoadedOnce ? C.WgtBuffDepth : C.WgtBuffDepth / 2;
 
-    /// <summary>All biases stay in the ACC for the whole program when they take at most a quarter of it.</summary>
-    public bool BiasResident => E.NeedsBias && P.OutChannelBlocks <= C.AccBuffDepth / 4;
+    /// <summary>Per-channel ACC vectors the epilogue reads: the bias and the per-channel shift amounts.</summary>
+    public int ChannelVectors => (E.NeedsBias ? 1 : 0) + (E.NeedsShift ? 1 : 0);
 
-    public int BiasRegion => !E.NeedsBias ? 0 : BiasResident ? P.OutChannelBlocks : T.Groups * T.OutBlocks;
+    /// <summary>All per-channel vectors stay in the ACC for the whole program when they take at most a quarter of it.</summary>
+    public bool BiasResident => ChannelVectors > 0 && ChannelVectors * P.OutChannelBlocks <= C.AccBuffDepth / 4;
+
+    /// <summary>ACC elements of one per-channel vector: every output block when resident, else the tile's.</summary>
+    public int VectorRegion => BiasResident ? P.OutChannelBlocks : T.Groups * T.OutBlocks;
+
+    /// <summary>The bias vector first, then the shift vector, at the bottom of the ACC.</summary>
+    public int BiasRegion => ChannelVectors * VectorRegion;
+
+    /// <summary>Where the shift vector starts in the ACC (after the bias, when there is one).</summary>
+    public int ShiftBase => E.NeedsBias ? VectorRegion : 0;
 
     public long AccBufferSize => AccTile * (E.NeedsResidual ? 2 : 1);
 
@@ -113,7 +123,7 @@ public sealed class ConvSchedule
         Check(list, "INP", InpChunk, InpRegion, C.InpBuffDepth, $"{T.BatchBlocks}×{T.Groups}×{T.InBlocks} input blocks of {WindowRows}×{WindowCols} (with halo)");
         Check(list, "WGT", WgtChunk, WgtRegion, C.WgtBuffDepth, $"{T.Groups * T.OutBlocks}×{T.InBlocks} blocks × {P.WeightTaps} taps");
         Check(list, "ACC", AccNeeded, C.AccBuffDepth, C.AccBuffDepth,
-            $"{T.AccBuffers} accumulator tile(s) of {AccTile}{(E.NeedsResidual ? " plus residual" : "")} and {BiasRegion} bias elements");
+            $"{T.AccBuffers} accumulator tile(s) of {AccTile}{(E.NeedsResidual ? " plus residual" : "")} and {BiasRegion} bias{(E.NeedsShift ? " and shift" : "")} elements");
         return list;
     }
 
@@ -144,7 +154,7 @@ public sealed class ConvSchedule
     public long PredictedWgtBytes => WeightPasses * P.OutChannelBlocks * P.InBlocks * P.WeightTaps * C.WgtElemBytes;
 
     public long PredictedAccBytes =>
-        ((BiasResident ? P.OutChannelBlocks : E.NeedsBias ? OutputTiles * T.Groups * T.OutBlocks : 0)
+        ((ChannelVectors * (BiasResident ? P.OutChannelBlocks : OutputTiles * T.Groups * T.OutBlocks))
         + (E.NeedsResidual ? (long)P.BatchBlocks * P.OutChannelBlocks * P.OutHeight * P.OutWidth : 0)) * C.AccElemBytes;
 
     /// <summary>One tile covers the whole image with no padding: a block's window is the image, so blocks load as one run.</summary>

@@ -2,6 +2,7 @@ using Vta.Compiler.Lowering;
 using Vta.Compiler.Tiling;
 using Vta.Hardware.Isa;
 using Vta.Runtime.Commands;
+using Vta.Runtime.Devices;
 using Vta.Runtime.Kernels;
 
 namespace Vta.Compiler.Ops.Conv2d;
@@ -25,7 +26,10 @@ internal sealed class ConvEmitter(ConvPlan plan, CommandQueue queue, ConvOperand
     {
         if (_s.BiasResident)
         {
-            _k.Compute.Tile(DramTile.Row(operands.Bias!, MemoryType.Acc, 0, _p.OutChannelBlocks), sram: 0);
+            foreach (var (vector, sram) in ChannelVectors())
+            {
+                _k.Compute.Tile(DramTile.Row(vector, MemoryType.Acc, 0, _p.OutChannelBlocks), sram);
+            }
         }
 
         long step = 0, tile = 0;
@@ -121,12 +125,15 @@ internal sealed class ConvEmitter(ConvPlan plan, CommandQueue queue, ConvOperand
     private void StartTile(TilePos pos, int accBase)
     {
         var k = pos.K;
-        if (_s.E.NeedsBias && !_s.BiasResident)
+        if (!_s.BiasResident)
         {
-            foreach (var (g0, count) in GroupRuns())
+            foreach (var (vector, sram) in ChannelVectors())
             {
-                long first = ((long)(pos.Gt * _t.Groups + g0) * _p.OutBlocks) + (pos.Ot * _t.OutBlocks);
-                _k.Compute.Tile(DramTile.Row(operands.Bias!, MemoryType.Acc, first, count * _t.OutBlocks), sram: g0 * _t.OutBlocks);
+                foreach (var (g0, count) in GroupRuns())
+                {
+                    long first = ((long)(pos.Gt * _t.Groups + g0) * _p.OutBlocks) + (pos.Ot * _t.OutBlocks);
+                    _k.Compute.Tile(DramTile.Row(vector, MemoryType.Acc, first, count * _t.OutBlocks), sram: sram + (g0 * _t.OutBlocks));
+                }
             }
         }
 
@@ -157,6 +164,8 @@ internal sealed class ConvEmitter(ConvPlan plan, CommandQueue queue, ConvOperand
             var kernels = operand switch
             {
                 AluOperand.Bias => Built("alu", step, k, biasBase, 0, accBase, () => k.Bias.Select(f => f.Build(UopKernel.Alu(op), accBase, biasBase))),
+                AluOperand.Shift => Built("alu", step, k, biasBase + _s.ShiftBase, 0, accBase,
+                    () => k.Bias.Select(f => f.Build(UopKernel.Alu(op), accBase, biasBase + _s.ShiftBase))),
                 AluOperand.Residual => Built("alu", step, k, residualBase, 0, accBase, () => ConvKernels.Ranges(k.TileElements)
                     .Select(r => UopKernel.Alu(op).Loop(r.Length, dst: 1, src: 1).Uop(accBase + r.Offset, residualBase + r.Offset).Build())),
                 _ => Built("alu", step, k, 0, 0, accBase, () => ConvKernels.Ranges(k.TileElements)
@@ -176,6 +185,20 @@ internal sealed class ConvEmitter(ConvPlan plan, CommandQueue queue, ConvOperand
         }
 
         _k.Store.Signal(Stage.Compute);
+    }
+
+    /// <summary>The per-channel vectors the epilogue reads (bias, shifts) and where each one's region starts in the ACC.</summary>
+    private IEnumerable<(DeviceBuffer Vector, int Sram)> ChannelVectors()
+    {
+        if (_s.E.NeedsBias)
+        {
+            yield return (operands.Bias!, 0);
+        }
+
+        if (_s.E.NeedsShift)
+        {
+            yield return (operands.Shifts!, _s.ShiftBase);
+        }
     }
 
     private void LoadInput(TilePos pos, int ck, int inpBase)

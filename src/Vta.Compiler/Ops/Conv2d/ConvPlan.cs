@@ -6,7 +6,8 @@ using Vta.Runtime.Devices;
 namespace Vta.Compiler.Ops.Conv2d;
 
 /// <summary>The DRAM tensors of a conv-family operator, in VTA's blocked layouts.</summary>
-public sealed record ConvOperands(DeviceBuffer Data, DeviceBuffer Weights, DeviceBuffer Output, DeviceBuffer? Bias = null, DeviceBuffer? Residual = null);
+public sealed record ConvOperands(DeviceBuffer Data, DeviceBuffer Weights, DeviceBuffer Output, DeviceBuffer? Bias = null, DeviceBuffer? Residual = null,
+    DeviceBuffer? Shifts = null);
 
 /// <summary>
 /// A compiled conv-family operator: validated, tiled, its micro-op kernels folded. Everything that can be refused is
@@ -66,9 +67,10 @@ public sealed class ConvPlan
     /// <summary>Issues the whole operator on <paramref name="queue"/> (the caller synchronizes).</summary>
     public void Emit(CommandQueue queue, ConvOperands operands)
     {
-        if ((Epilogue.NeedsBias && operands.Bias is null) || (Epilogue.NeedsResidual && operands.Residual is null))
+        if ((Epilogue.NeedsBias && operands.Bias is null) || (Epilogue.NeedsResidual && operands.Residual is null) || (Epilogue.NeedsShift && operands.Shifts is null))
         {
-            throw new ArgumentException($"{Problem.Layer}: the epilogue needs {(operands.Bias is null ? "a bias" : "a residual")} buffer", nameof(operands));
+            string missing = Epilogue.NeedsBias && operands.Bias is null ? "a bias" : Epilogue.NeedsResidual && operands.Residual is null ? "a residual" : "a shift";
+            throw new ArgumentException($"{Problem.Layer}: the epilogue needs {missing} buffer", nameof(operands));
         }
 
         new ConvEmitter(this, queue, operands).Run();

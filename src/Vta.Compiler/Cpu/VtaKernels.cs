@@ -1,0 +1,62 @@
+using Vta.Compiler.Graphs;
+
+namespace Vta.Compiler.Cpu;
+
+/// <summary>
+/// Reference kernels of <see cref="VtaConv2d"/> and <see cref="VtaDense"/>: plain int8 × int8 → int32 sums (the raw
+/// integer conv and dense kernels), then VTA's epilogue as its ALU runs it: + bias (already in the sums), arithmetic
+/// shift right per channel, + zero point, clamp. This is the "plain int8 executor" the VTA path must equal bit for bit.
+/// </summary>
+internal static class VtaKernels
+{
+    public static Tensor Conv(VtaConv2d op, Tensor data, Tensor weights, Tensor bias, Tensor shifts, TensorType outType)
+    {
+        Tensor x = Plain(data);
+        Pads2d pads = op.Pads;
+        if (op.PadValue != 0 && pads != Pads2d.Zero)
+        {
+            // Padding is the input's zero point, not 0: materialize it, as VTA's host side does before the LOAD.
+            x = PadSpatial(x, pads, op.Layout, op.PadValue);
+            pads = Pads2d.Zero;
+        }
+        Conv2d raw = new(op.Strides, pads, Size2d.One, op.Groups, FusedActivation.None, op.Layout, KernelLayout.Oihw, DataType.Int32);
+        Tensor acc = ConvKernel.Run(raw, x, Plain(weights), Plain(bias), new TensorType(DataType.Int32, outType.Shape));
+        int[] channel = Tensor.ChannelIndexOf(outType.Shape, op.Layout.ChannelAxis());
+        return Finish(acc.As<int>(), channel, shifts.As<int>(), op.OutputZeroPoint, op.Min, op.Max, outType);
+    }
+
+    public static Tensor Dense(VtaDense op, Tensor data, Tensor weights, Tensor bias, Tensor shifts, TensorType outType)
+    {
+        Dense raw = new(FusedActivation.None, DataType.Int32);
+        Tensor acc = DenseKernel.Run(raw, Plain(data), Plain(weights), Plain(bias), new TensorType(DataType.Int32, outType.Shape));
+        int[] channel = Tensor.ChannelIndexOf(outType.Shape, 1);
+        return Finish(acc.As<int>(), channel, shifts.As<int>(), op.OutputZeroPoint, op.Min, op.Max, outType);
+    }
+
+    /// <summary>Pads H and W of a 4-D tensor with a constant integer.</summary>
+    public static Tensor PadSpatial(Tensor x, Pads2d pads, DataLayout layout, int value)
+    {
+        int[] before = new int[4], after = new int[4];
+        before[layout.HeightAxis()] = pads.Top;
+        before[layout.WidthAxis()] = pads.Left;
+        after[layout.HeightAxis()] = pads.Bottom;
+        after[layout.WidthAxis()] = pads.Right;
+        Pad pad = new([.. before, .. after], value);
+        TensorType outType = pad.InferOutputs([x.Type])[0];
+        return ShapeKernels.Pad(pad, x, outType);
+    }
+
+    private static Tensor Finish(int[] acc, int[] channel, int[] shifts, int zeroPoint, int min, int max, TensorType outType)
+    {
+        sbyte[] y = new sbyte[acc.Length];
+        for (int i = 0; i < acc.Length; i++)
+        {
+            int v = unchecked((acc[i] >> shifts[channel[i]]) + zeroPoint);
+            y[i] = (sbyte)Math.Clamp(v, min, max);
+        }
+        return new Tensor(outType, y);
+    }
+
+    /// <summary>The same integers without quantization parameters, so the raw integer kernels take them.</summary>
+    private static Tensor Plain(Tensor t) => t.Quant is null ? t : new Tensor(t.Type.WithQuant(null), t.Data);
+}

@@ -1,0 +1,105 @@
+using System.Globalization;
+
+namespace Vta.Compiler.Graphs;
+
+/// <summary>Where a node runs. The reference executor ignores it: both places compute the same integers.</summary>
+public enum ExecutionTarget
+{
+    Cpu,
+    Vta,
+}
+
+public static class ExecutionTargets
+{
+    /// <summary>"cpu" or "vta", as printed and reported.</summary>
+    public static string Name(this ExecutionTarget target) => target == ExecutionTarget.Vta ? "vta" : "cpu";
+}
+
+/// <summary>
+/// The integer form of a quantized convolution that VTA computes exactly (see docs/quantization.md). Inputs: data int8
+/// in <see cref="Layout"/>, weights int8 OIHW (I = input channels per group), bias int32 [O], shifts int32 [O] in 0..15.
+/// out = clamp(((Σ x·w + bias) &gt;&gt; shift) + <see cref="OutputZeroPoint"/>, <see cref="Min"/>, <see cref="Max"/>),
+/// int8, where padded taps read <see cref="PadValue"/> (the input's zero point, so padding is a real zero). Input
+/// zero point and rounding are folded into the bias; the output quantization is declared by the rewrite.
+/// </summary>
+public sealed record VtaConv2d(
+    Size2d Strides,
+    Pads2d Pads,
+    int Groups,
+    int PadValue,
+    int OutputZeroPoint,
+    int Min,
+    int Max,
+    DataLayout Layout = DataLayout.Nhwc,
+    ExecutionTarget Target = ExecutionTarget.Cpu) : Op
+{
+    public override string Kind => "vta_conv2d";
+
+    public override IReadOnlyList<TensorType> InferOutputs(IReadOnlyList<TensorType> inputs)
+    {
+        CheckArity(inputs, 4, 4);
+        TensorType data = inputs[0], weights = inputs[1];
+        CheckRank(data, 4, "data");
+        CheckRank(weights, 4, "weights");
+        Check(data.DType == DataType.Int8 && weights.DType == DataType.Int8, $"data and weights must be int8, got {data.DType.Name()} and {weights.DType.Name()}");
+        int channels = data.Shape[Layout.ChannelAxis()];
+        int o = weights.Shape[0];
+        Check(Groups > 0 && weights.Shape[1] * Groups == channels && o % Groups == 0,
+            $"weights {weights.Shape} (OIHW) with {Groups} groups do not fit {channels} input channels");
+        VtaOpChecks.PerChannelVectors(inputs[2], inputs[3], o);
+        VtaOpChecks.Range(PadValue, OutputZeroPoint, Min, Max);
+        int oh = WindowOutputSize(data.Shape[Layout.HeightAxis()], weights.Shape[2], Strides.H, Pads.Top, Pads.Bottom, 1);
+        int ow = WindowOutputSize(data.Shape[Layout.WidthAxis()], weights.Shape[3], Strides.W, Pads.Left, Pads.Right, 1);
+        return [new TensorType(DataType.Int8, Layout.MakeShape(data.Shape[0], o, oh, ow))];
+    }
+
+    public override string FormatAttributes() => string.Create(CultureInfo.InvariantCulture,
+        $"strides={Strides} pads={Pads} groups={Groups} pad_value={PadValue} zo={OutputZeroPoint} clip={Min},{Max} layout={Layout.Name()} target={Target.Name()}");
+}
+
+/// <summary>
+/// The integer form of a quantized fully connected layer: data int8 [N, K], weights int8 [U, K], bias int32 [U],
+/// shifts int32 [U]; out = clamp(((Σ x·w + bias) &gt;&gt; shift) + <see cref="OutputZeroPoint"/>, <see cref="Min"/>, <see cref="Max"/>).
+/// </summary>
+public sealed record VtaDense(int OutputZeroPoint, int Min, int Max, ExecutionTarget Target = ExecutionTarget.Cpu) : Op
+{
+    public override string Kind => "vta_dense";
+
+    public override IReadOnlyList<TensorType> InferOutputs(IReadOnlyList<TensorType> inputs)
+    {
+        CheckArity(inputs, 4, 4);
+        TensorType x = inputs[0], w = inputs[1];
+        CheckRank(x, 2, "data");
+        CheckRank(w, 2, "weights");
+        Check(x.DType == DataType.Int8 && w.DType == DataType.Int8, $"data and weights must be int8, got {x.DType.Name()} and {w.DType.Name()}");
+        Check(x.Shape[1] == w.Shape[1], $"data {x.Shape} and weights {w.Shape} disagree on K");
+        VtaOpChecks.PerChannelVectors(inputs[2], inputs[3], w.Shape[0]);
+        VtaOpChecks.Range(0, OutputZeroPoint, Min, Max);
+        return [new TensorType(DataType.Int8, new Shape(x.Shape[0], w.Shape[0]))];
+    }
+
+    public override string FormatAttributes() => string.Create(CultureInfo.InvariantCulture,
+        $"zo={OutputZeroPoint} clip={Min},{Max} target={Target.Name()}");
+}
+
+/// <summary>Checks the VTA ops share.</summary>
+internal static class VtaOpChecks
+{
+    public static void PerChannelVectors(TensorType bias, TensorType shifts, int channels)
+    {
+        if (bias.DType != DataType.Int32 || bias.Shape != new Shape(channels) || shifts.DType != DataType.Int32 || shifts.Shape != new Shape(channels))
+        {
+            throw new GraphException($"bias {bias} and shifts {shifts} must both be int32[{channels}]");
+        }
+    }
+
+    /// <summary>Every constant is an int8 value (the ALU's 16-bit immediates hold them) and the clamp is not empty.</summary>
+    public static void Range(int padValue, int zeroPoint, int min, int max)
+    {
+        if (padValue is < sbyte.MinValue or > sbyte.MaxValue || zeroPoint is < sbyte.MinValue or > sbyte.MaxValue
+            || min < sbyte.MinValue || max > sbyte.MaxValue || min > max)
+        {
+            throw new GraphException($"pad value {padValue}, zero point {zeroPoint} and clip [{min}, {max}] must be int8 values with min <= max");
+        }
+    }
+}

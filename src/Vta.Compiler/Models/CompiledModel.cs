@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text;
+using Vta.Compiler.Graphs;
+using Vta.Hardware.Config;
+using Vta.Runtime.Devices;
+
+namespace Vta.Compiler.Models;
+
+/// <summary>
+/// A model compiled for one configuration: the rewritten, partitioned graph (which the reference executor runs as the
+/// plain int8 executor the VTA path must equal bit for bit), one <see cref="VtaLayer"/> per VTA node with its weights
+/// packed once, and the steps that run it. Nothing is bound to a device until <see cref="Run"/>.
+/// </summary>
+public sealed class CompiledModel
+{
+    internal CompiledModel(Graph source, Graph graph, VtaConfig config, IReadOnlyList<ModelStep> steps, IReadOnlyList<string> notes)
+    {
+        Source = source;
+        Graph = graph;
+        Config = config;
+        Steps = steps;
+        Notes = notes;
+    }
+
+    /// <summary>The graph as imported: the model's own arithmetic.</summary>
+    public Graph Source { get; }
+
+    /// <summary>The rewritten, partitioned graph.</summary>
+    public Graph Graph { get; }
+
+    public VtaConfig Config { get; }
+
+    public IReadOnlyList<ModelStep> Steps { get; }
+
+    /// <summary>Layers left in their own arithmetic and VTA layers moved back to the CPU, one line each.</summary>
+    public IReadOnlyList<string> Notes { get; }
+
+    public IReadOnlyList<VtaLayer> VtaLayers => [.. Steps.OfType<VtaStep>().Select(s => s.Layer)];
+
+    /// <summary>
+    /// Runs the model on <paramref name="device"/> (its configuration must be this one): weights are uploaded once, VTA
+    /// layers run in one command queue with a synchronization after each (for per-layer counters), CPU nodes on the
+    /// reference kernels. Every device buffer allocated here is freed before returning.
+    /// </summary>
+    public ModelRunResult Run(IVtaDevice device, IReadOnlyDictionary<string, Tensor> inputs, ModelRunOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (device.Config.Name != Config.Name)
+        {
+            throw new ArgumentException($"the model is compiled for {Config.Name}, the device is {device.Config.Name}", nameof(device));
+        }
+
+        using var execution = new ModelExecution(this, device, options ?? new ModelRunOptions());
+        return execution.Run(inputs);
+    }
+
+    /// <summary>One line per step: where it runs and what it does.</summary>
+    public string Describe()
+    {
+        var sb = new StringBuilder();
+        foreach (ModelStep step in Steps)
+        {
+            string text = step switch
+            {
+                VtaStep v => $"vta  {v.Name}: {v.Layer.Workload.Spec}, tiles {v.Layer.Plan.Tiling}"
+                    + (v.Layer.HostPadding == Pads2d.Zero ? string.Empty : $", input padded on the host with {v.Layer.PadValue} by {v.Layer.HostPadding}"),
+                CpuStep c => $"cpu  {c.Name}: {c.Node.Op.Kind}",
+                PackStep p => $"host {p.Name}: pack {p.Layout.Name()} to NCHW{p.Shape.Batch}n{p.Shape.Block}c, {p.Shape.Channels} channels",
+                UnpackStep u => $"host {u.Name}: unpack to {u.Layout.Name()}",
+                _ => step.ToString(),
+            };
+            sb.Append(text).Append('\n');
+        }
+
+        return sb.ToString();
+    }
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{Graph.Name} for {Config.Name}: {VtaLayers.Count} VTA layers, {Steps.OfType<CpuStep>().Count()} CPU nodes");
+}

@@ -1,0 +1,33 @@
+using Vta.Compiler.Graphs;
+using Vta.Sim;
+
+namespace Vta.Compiler.Models;
+
+/// <summary>One step of a run: where it ran, how long it took on the host, and the device counters it added (zero on the CPU).</summary>
+public sealed record LayerRecord(string Name, string Kind, ExecutionTarget Target, double Seconds, SimCounters Counters, long? Cycles = null);
+
+/// <summary>What <see cref="CompiledModel.Run"/> returns.</summary>
+public sealed record ModelRunResult(
+    IReadOnlyDictionary<string, Tensor> Outputs,
+    SimCounters Counters,
+    IReadOnlyList<LayerRecord> Layers,
+    double Seconds,
+    IReadOnlyDictionary<string, Tensor>? Values)
+{
+    /// <summary>Seconds spent in VTA steps (simulation included) and in CPU steps (kernels and layout conversions).</summary>
+    public double VtaSeconds => Layers.Where(l => l.Target == ExecutionTarget.Vta).Sum(l => l.Seconds);
+
+    public double CpuSeconds => Layers.Where(l => l.Target == ExecutionTarget.Cpu).Sum(l => l.Seconds);
+
+    /// <summary>Device cycles summed over VTA steps, when the device models time.</summary>
+    public long? Cycles => Layers.Any(l => l.Cycles is not null) ? Layers.Sum(l => l.Cycles ?? 0) : null;
+}
+
+/// <summary>Options of one run.</summary>
+public sealed record ModelRunOptions
+{
+    /// <summary>Keep every value (VTA outputs downloaded and unpacked) in <see cref="ModelRunResult.Values"/>, for per-layer checks.</summary>
+    public bool KeepValues { get; init; }
+
+    public Vta.Runtime.Commands.CommandQueueOptions? Queue { get; init; }
+}

@@ -1,0 +1,148 @@
+using Vta.Compiler.Graphs;
+using Vta.Compiler.Layout;
+using Vta.Compiler.Ops;
+using Vta.Compiler.Ops.Conv2d;
+using Vta.Compiler.Ops.Dense;
+using Vta.Compiler.Tiling;
+using Vta.Compiler.Workloads;
+using Vta.Hardware.Config;
+using EpilogueClip = Vta.Compiler.Ops.Clip;
+
+namespace Vta.Compiler.Models;
+
+/// <summary>
+/// One VTA node compiled: the operator compiler's plan with the VTA-form epilogue (+ bias, &gt;&gt; per-channel shift,
+/// + zero point, clip), its weights, bias and shifts packed once, and the packed shapes it reads and writes. Input
+/// channels are padded to whole blocks (zero weights); when the input's zero point is not 0, padding must be that
+/// zero point, which VTA's LOAD cannot insert, so the host pads the packed input (<see cref="HostPadding"/>).
+/// </summary>
+public sealed class VtaLayer
+{
+    private VtaLayer(Node node, Workload workload, ConvPlan plan, PackedShape input, PackedShape output, Pads2d hostPadding, sbyte padValue,
+        sbyte[] weights, byte[] bias, byte[] shifts)
+    {
+        Node = node;
+        Workload = workload;
+        Plan = plan;
+        Input = input;
+        Output = output;
+        HostPadding = hostPadding;
+        PadValue = padValue;
+        PackedWeights = weights;
+        PackedBias = bias;
+        PackedShifts = shifts;
+    }
+
+    public Node Node { get; }
+
+    /// <summary>The operator as compiled: padded channels, and spatial padding already applied when the host pads.</summary>
+    public Workload Workload { get; }
+
+    public ConvPlan Plan { get; }
+
+    /// <summary>The packed input as the graph value gives it (before host padding).</summary>
+    public PackedShape Input { get; }
+
+    public PackedShape Output { get; }
+
+    public Pads2d HostPadding { get; }
+
+    public sbyte PadValue { get; }
+
+    public sbyte[] PackedWeights { get; }
+
+    public byte[] PackedBias { get; }
+
+    public byte[] PackedShifts { get; }
+
+    public long Macs => Plan.Macs;
+
+    /// <summary>Compiles a <see cref="VtaConv2d"/> or <see cref="VtaDense"/> node; refusals are <see cref="VtaCompileException"/>s naming it.</summary>
+    public static VtaLayer Compile(Graph graph, Node node, VtaConfig config, ITilingPolicy? policy = null)
+    {
+        Tensor weights = Constant(graph, node, 1), bias = Constant(graph, node, 2), shifts = Constant(graph, node, 3);
+        int[] k = shifts.As<int>();
+        if (k.Any(v => v is < 0 or > 15))
+        {
+            throw new VtaCompileException(node.Name, $"shift amounts {k.Min()}..{k.Max()}: the ALU shifts by 0..15 only");
+        }
+
+        TensorType inType = graph.TypeOf(node.Inputs[0]), outType = graph.TypeOf(node.Output);
+        if (config.InpWidth != 8 || config.WgtWidth != 8 || config.AccWidth != 32)
+        {
+            throw new VtaCompileException(node.Name, $"{config.Name}: the VTA form needs int8 inputs and weights and int32 accumulators");
+        }
+
+        int block = config.BlockIn;
+
+        DataLayout layout = node.Op is VtaConv2d vc ? vc.Layout : DataLayout.Nchw;
+        (int n, int c, int h, int w) = ActivationPacking.Dims(inType.Shape, layout);
+        (_, int co, int oh, int ow) = ActivationPacking.Dims(outType.Shape, layout);
+        int groups = node.Op is VtaConv2d g ? g.Groups : 1;
+        int cPad = groups == 1 ? Blocks(c, block) * block : c;
+        var input = new PackedShape(n, cPad, h, w, config.Batch, block);
+        var output = new PackedShape(n, Blocks(co, block) * block, oh, ow, config.Batch, block);
+        (int zo, int min, int max) = node.Op switch
+        {
+            VtaConv2d x => (x.OutputZeroPoint, x.Min, x.Max),
+            VtaDense x => (x.OutputZeroPoint, x.Min, x.Max),
+            _ => throw new ArgumentException($"node '{node.Name}' ({node.Op.Kind}) is not a VTA op", nameof(node)),
+        };
+        var epilogue = new Epilogue([new AddBias(), new ShiftRightPerChannel(), new AddImmediate(zo), new EpilogueClip(min, max)]);
+
+        Workload workload;
+        ConvLowering lowering;
+        sbyte[] packedWeights;
+        Pads2d hostPadding = Pads2d.Zero;
+        sbyte padValue = 0;
+        if (node.Op is VtaConv2d conv)
+        {
+            Pads2d pads = conv.Pads;
+            if (conv.PadValue != 0 && pads != Pads2d.Zero)
+            {
+                (hostPadding, padValue, pads) = (pads, (sbyte)conv.PadValue, Pads2d.Zero);
+            }
+
+            int kh = weights.Shape[2], kw = weights.Shape[3];
+            var cw = new Conv2dWorkload(node.Name, n, h + hostPadding.Top + hostPadding.Bottom, w + hostPadding.Left + hostPadding.Right, cPad, co, kh, kw,
+                new Padding(pads.Top, pads.Left, pads.Bottom, pads.Right), conv.Strides.H, conv.Strides.W, groups);
+            workload = cw;
+            lowering = Conv2dOp.Lower(cw, config);
+            packedWeights = PackedLayout.PackWeights(PadInputChannels(weights.As<sbyte>(), co, weights.Shape[1], cPad / groups, kh * kw), co, cPad / groups, kh, kw,
+                config.BlockOut, config.BlockIn);
+        }
+        else
+        {
+            var dw = new DenseWorkload(node.Name, n, cPad, co);
+            workload = dw;
+            lowering = DenseOp.Lower(dw, config);
+            packedWeights = PackedLayout.PackWeights(PadInputChannels(weights.As<sbyte>(), co, c, cPad, 1), co, cPad, 1, 1, config.BlockOut, config.BlockIn);
+        }
+
+        ConvPlan plan = ConvPlan.Compile(lowering with { Epilogue = epilogue }, config, policy);
+        return new VtaLayer(node, workload, plan, input, output, hostPadding, padValue, packedWeights,
+            PackedLayout.PackBias(bias.As<int>(), config.Batch, config.BlockOut), PackedLayout.PackBias(k, config.Batch, config.BlockOut));
+    }
+
+    /// <summary>Weights (O, I, taps) with I widened to <paramref name="iPad"/> by zeros.</summary>
+    private static sbyte[] PadInputChannels(sbyte[] w, int o, int i, int iPad, int taps)
+    {
+        if (i == iPad)
+        {
+            return w;
+        }
+
+        var padded = new sbyte[o * iPad * taps];
+        for (int oc = 0; oc < o; oc++)
+        {
+            w.AsSpan(oc * i * taps, i * taps).CopyTo(padded.AsSpan(oc * iPad * taps));
+        }
+
+        return padded;
+    }
+
+    private static Tensor Constant(Graph graph, Node node, int input) =>
+        graph.ConstantOf(node.Inputs[input]) ?? throw new VtaCompileException(node.Name, $"input {input} '{node.Inputs[input]}' must be a constant");
+
+    private static int Blocks(int count, int block) => (count + block - 1) / block;
+}

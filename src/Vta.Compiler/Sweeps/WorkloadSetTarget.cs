@@ -1,0 +1,122 @@
+using System.Globalization;
+using Vta.Compiler.Running;
+using Vta.Compiler.Workloads;
+using Vta.Hardware.Config;
+using Vta.Runtime;
+using Vta.Runtime.Devices;
+using Vta.Sim;
+using Vta.Sim.Timing;
+
+namespace Vta.Compiler.Sweeps;
+
+/// <summary>A workload run <see cref="Count"/> times in the network the set stands for.</summary>
+public sealed record WeightedWorkload(Workload Workload, int Count);
+
+/// <summary>
+/// A set of operator workloads, each compiled with <see cref="OpCompiler"/> and timed on its own run of one
+/// <see cref="TimingDevice"/> in skip-execution mode (the counters and cycles are the same as a full run's, without the
+/// data work); the point's figures are each workload's times its count, summed.
+/// </summary>
+public sealed class WorkloadSetTarget(string name, IReadOnlyList<WeightedWorkload> workloads) : ISweepTarget
+{
+    public string Name { get; } = name;
+
+    public IReadOnlyList<WeightedWorkload> Workloads { get; } = workloads;
+
+    public string Definition => string.Join(";", Workloads.Select(w => $"{w.Workload.Spec}x{w.Count.ToString(CultureInfo.InvariantCulture)}"));
+
+    public SweepOutcome Evaluate(VtaConfig config, TimingParameters timing)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(timing);
+        var counters = new SimCounters();
+        long cycles = 0, useful = 0, gemms = 0;
+        string current = Name;
+        try
+        {
+            using var device = new TimingDevice(config, parameters: timing) { SkipExecution = true };
+            foreach (var (workload, count) in Workloads)
+            {
+                current = workload.Name;
+                var op = OpCompiler.Compile(workload, config);
+                device.ClearCounters();
+                op.Execute(device, OpData.Random(op.Workload, seed: 0));
+                var report = device.TotalReport;
+                cycles += report.Cycles * count;
+                useful += report.GemmUsefulCycles * count;
+                gemms += report.Kind(InsnKind.Gemm).Count * count;
+                Add(counters, device.ReadCounters(), count);
+            }
+        }
+        catch (VtaCompileException e)
+        {
+            return SweepOutcome.Failed(e.Message);
+        }
+        catch (Exception e) when (e is VtaConfigException or VtaSimException or VtaRuntimeException or DramException or ArgumentException)
+        {
+            // A program the simulator refuses, or timing parameters out of range: the point's fault, not the sweep's.
+            return SweepOutcome.Failed($"{current}: {e.Message}");
+        }
+
+        double seconds = cycles / (timing.ClockMHz * 1e6);
+        return new SweepOutcome(cycles, seconds, cycles == 0 ? 0 : (double)useful / cycles, gemms, counters, null);
+    }
+
+    private static void Add(SimCounters sum, SimCounters run, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            sum.Add(run);
+        }
+    }
+}
+
+/// <summary>Resolves a sweep target name: a named workload set, one workload, or (later) a model.</summary>
+public static class SweepTargets
+{
+    /// <summary>The named sets and what each stands for.</summary>
+    public static IReadOnlyList<(string Name, string Description)> Sets { get; } =
+    [
+        ("ops:resnet18", "ResNet-18's VTA conv layers C2–C11 with their counts in the network (19 layers)"),
+        ("ops:mobilenet", "MobileNet's grouped convolutions D1–D9 (TVM's shapes), D7 five times as in MobileNet v1"),
+        ("ops:dcgan", "DCGAN's transposed convolutions CT1–CT3"),
+    ];
+
+    public static ISweepTarget Resolve(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        switch (name.ToLowerInvariant())
+        {
+            case "ops:resnet18":
+                return Set(name, "resnet18.C", WorkloadCatalog.ResNet18Occurrences);
+            case "ops:mobilenet":
+                return Set(name, "mobilenet.D", w => w == "mobilenet.D7" ? 5 : 1);
+            case "ops:dcgan":
+                return Set(name, "dcgan.CT", _ => 1);
+        }
+
+        // MODEL TARGET PLUG-IN POINT: once ModelCompiler (src/Vta.Compiler/Models) is stable, resolve "zoo:NAME" and
+        // model files here to a ModelSweepTarget : ISweepTarget whose Evaluate compiles the graph with
+        // ModelCompiler.Compile(graph, config) and runs the CompiledModel on a TimingDevice (SkipExecution) summing
+        // TotalReport; the runner, CSV, shards, resources and report need no change.
+        if (name.StartsWith("zoo:", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
+            || name.EndsWith(".tflite", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new FormatException($"'{name}': whole-model sweeps need the model compiler, which is not wired in yet; "
+                + "sweep its operator set instead (ops:resnet18, ops:mobilenet, ops:dcgan)");
+        }
+
+        if (name.StartsWith("ops:", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new FormatException($"unknown workload set '{name}' (known: {string.Join(", ", Sets.Select(s => s.Name))})");
+        }
+
+        var one = WorkloadCatalog.Resolve(name);
+        return new WorkloadSetTarget(name, [new WeightedWorkload(one, 1)]);
+    }
+
+    private static WorkloadSetTarget Set(string name, string prefix, Func<string, int> count) =>
+        new(name.ToLowerInvariant(), [.. WorkloadCatalog.All
+            .Where(w => w.Name.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(w => new WeightedWorkload(w, count(w.Name)))]);
+}
