@@ -64,6 +64,7 @@ public static class CliApp
         root.Subcommands.Add(TrackerCommand.Create(context));
         root.Subcommands.Add(ProgramCommand.Create(context));
         root.Subcommands.Add(BitstreamCommand.Create(context));
+        root.Subcommands.Add(SweepCommand.Create(context));
         return root;
     }
 

@@ -59,15 +59,28 @@ internal static class SweepCommand
             var runner = new SweepRunner(definition) { MaxDegreeOfParallelism = Math.Max(1, parse.GetValue(jobs)) };
             string path = parse.GetValue(output)!;
             SweepRunResult result;
+            // CliApp invokes synchronously, which leaves Ctrl+C to the process: stop between points instead, so the
+            // message below is printed (the file is valid either way: whole lines only).
+            using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            ConsoleCancelEventHandler onCancel = (_, e) =>
+            {
+                e.Cancel = true;
+                interrupt.Cancel();
+            };
+            Console.CancelKeyPress += onCancel;
             try
             {
-                result = RunWithProgress(context, runner, path, i, n, cancel);
+                result = RunWithProgress(context, runner, path, i, n, interrupt.Token);
             }
             catch (OperationCanceledException)
             {
                 // Every finished point is already a whole line in the file: the same command resumes.
                 context.Err.WriteLine($"vta: sweep interrupted; finished points are in {path}; run the same command again to resume");
                 return Task.FromResult(CliApp.ExitError);
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
             }
 
             context.Err.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -102,7 +115,13 @@ internal static class SweepCommand
             return runner.Run(path, shard, shards, cancel: cancel);
         }
 
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        // stderr is a terminal even when stdout is redirected: say so, or Spectre falls back to one line per refresh.
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Console.Error),
+            Ansi = AnsiSupport.Yes,
+            Interactive = InteractionSupport.Yes,
+        });
         SweepRunResult? result = null;
         console.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())

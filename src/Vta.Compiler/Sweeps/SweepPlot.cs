@@ -50,6 +50,8 @@ public static class SweepPlot
             line.LineWidth = 2;
             line.MarkerSize = 10;
             line.LegendText = "Pareto front";
+            // A staircase: between two front designs nothing better exists, so no diagonal is implied.
+            line.ConnectStyle = ConnectStyle.StepHorizontal;
             foreach (var d in front)
             {
                 var text = plot.Add.Text(d.Label, d.X, d.Y);
@@ -66,6 +68,7 @@ public static class SweepPlot
         plot.XLabel($"utilization of {deviceName}: binding resource, % of the device");
         plot.YLabel("cycles (millions)");
         plot.Axes.SetLimitsX(0, Math.Max(110, all.Concat(front).Select(d => d.X).DefaultIfEmpty(0).Max() * 1.08));
+        plot.Axes.SetLimitsY(0, Math.Max(1e-9, all.Concat(front).Select(d => d.Y).DefaultIfEmpty(1).Max() * 1.12));
         plot.ShowLegend(Alignment.UpperRight);
         return plot.GetImageBytes(Width, Height, ImageFormat.Png);
     }
@@ -102,7 +105,8 @@ public static class SweepPlot
         if (front.Count > 0)
         {
             sb.Append("<polyline fill=\"none\" stroke=\"orangered\" stroke-width=\"2\" points=\"")
-              .AppendJoin(' ', front.Select(d => string.Create(CultureInfo.InvariantCulture, $"{Px(d.X):0.#},{Py(d.Y):0.#}"))).Append("\"/>");
+              .AppendJoin(' ', front.Select((d, i) => string.Create(CultureInfo.InvariantCulture,
+                  $"{(i == 0 ? "" : $"{Px(d.X):0.#},{Py(front[i - 1].Y):0.#} ")}{Px(d.X):0.#},{Py(d.Y):0.#}"))).Append("\"/>");
             foreach (var d in front)
             {
                 sb.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{Px(d.X):0.#}\" cy=\"{Py(d.Y):0.#}\" r=\"5\" fill=\"orangered\"/>");

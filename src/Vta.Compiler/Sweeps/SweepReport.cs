@@ -23,27 +23,27 @@ public static class SweepReport
         var front = ParetoFront.Of(rows);
         string figure = SweepPlot.Html(
             [.. ok.Select(r => new SweepPlot.Dot(r.Resources!.Utilization * 100, r.Cycles / 1e6, ""))],
-            [.. front.Select(r => new SweepPlot.Dot(r.Resources!.Utilization * 100, r.Cycles / 1e6, Label(file.Keys, r)))],
+            [.. front.Select((r, i) => new SweepPlot.Dot(r.Resources!.Utilization * 100, r.Cycles / 1e6, (i + 1).ToString(CultureInfo.InvariantCulture)))],
             device, out renderer);
 
         var h = new StringBuilder();
         h.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>VTA sweep: ").Append(E(target)).Append("</title>\n<style>")
          .Append("body{font-family:'DejaVu Sans',sans-serif;margin:24px;max-width:1200px;color:#222}h1{font-size:22px}h2{font-size:17px;margin-top:28px}")
-         .Append("table{border-collapse:collapse;font-size:13px}th,td{border:1px solid #ccc;padding:3px 7px;text-align:right}th{background:#f0f0f0}")
-         .Append("td.l,th.l{text-align:left}p.cap{font-size:14px;max-width:960px}code{font-size:12px;word-break:break-all}</style></head><body>\n");
+         .Append("table{border-collapse:collapse;font-size:13px}th,td{border:1px solid #ccc;padding:3px 6px;text-align:right}th{background:#f0f0f0}")
+         .Append("td.l,th.l{text-align:left}td:not(.l){white-space:nowrap}p.cap{font-size:14px;max-width:960px}code{font-size:12px;word-break:break-all}</style></head><body>\n");
         h.Append("<h1>VTA hardware sweep: ").Append(E(target)).Append("</h1>\n");
         h.Append(CultureInfo.InvariantCulture, $"<p>{rows.Count} points: {rows.Count(r => r.Ok)} ran, {rows.Count(r => !r.Ok)} could not ({E(DefinitionWords(file))}).</p>\n");
         h.Append("<p><code>").Append(E(file.HeaderComment)).Append("</code></p>\n");
 
         h.Append("<h2>Pareto front</h2>\n").Append(figure).Append('\n');
-        h.Append(CultureInfo.InvariantCulture, $"<p class=\"cap\">Each blue dot is a configuration that compiled and ran: its total cycles for {E(target)} against the share of {E(device)} that its binding resource (block RAM, DSPs, LUTs or flip-flops, estimated) takes; the red line joins the Pareto front, the designs no other design beats on both, and points right of the dashed line do not fit {E(device)}. Drawn with {E(renderer)}.</p>\n");
+        h.Append(CultureInfo.InvariantCulture, $"<p class=\"cap\">Each blue dot is a configuration that compiled and ran: its total cycles for {E(target)} against the share of {E(device)} that its binding resource (block RAM, DSPs, LUTs or flip-flops, estimated) takes; the red staircase is the Pareto front, the designs no other design beats on both, and points right of the dashed line do not fit {E(device)}. Drawn with {E(renderer)}.</p>\n");
 
         h.Append("<h2>Designs on the front</h2>\n");
-        h.Append("<p class=\"cap\">The front from the least to the most resources: each row is faster than every row above it.</p>\n");
+        h.Append("<p class=\"cap\">The front from the least to the most resources, numbered as in the figure: each row is faster than every row above it.</p>\n");
         Table(h, file.Keys, front);
 
         h.Append("<h2>Best design per device</h2>\n");
-        h.Append("<p class=\"cap\">For each device, the fastest configuration (time at its clock) whose estimated resources fit it; a dash when none of the swept designs does.</p>\n");
+        h.Append("<p class=\"cap\">For each device, the fastest configuration whose estimated resources fit it, timed at the point's own clock (its TARGET's, or CLOCK_MHZ when swept), not re-timed at that device's; a dash when none of the swept designs fits.</p>\n");
         h.Append("<table><tr><th class=\"l\">device</th><th class=\"l\">part</th><th class=\"l\">best configuration</th><th>time (ms)</th><th>cycles</th><th>GEMM util.</th></tr>\n");
         foreach (var (d, best) in ParetoFront.BestPerDevice(rows))
         {
@@ -54,15 +54,15 @@ public static class SweepReport
 
         h.Append("</table>\n");
 
-        var failures = rows.Where(r => !r.Ok).GroupBy(r => r.Failure!).OrderByDescending(g => g.Count()).ToList();
+        var failures = rows.Where(r => !r.Ok).GroupBy(r => Kind(r.Failure!)).OrderByDescending(g => g.Count()).ToList();
         if (failures.Count > 0)
         {
-            h.Append("<h2>Points that could not run</h2>\n<p class=\"cap\">Each reason with the number of points it stopped and the first of them; the CSV holds every one.</p>\n");
+            h.Append("<h2>Points that could not run</h2>\n<p class=\"cap\">Each kind of reason with the number of points it stopped, and the first such point with its reason (field lists shortened to …); the CSV holds every reason in full.</p>\n");
             h.Append("<table><tr><th>points</th><th class=\"l\">first</th><th class=\"l\">reason</th></tr>\n");
             foreach (var g in failures.Take(20))
             {
                 var first = g.OrderBy(r => r.Index).First();
-                h.Append(CultureInfo.InvariantCulture, $"<tr><td>{g.Count()}</td><td class=\"l\">{E(Label(file.Keys, first))}</td><td class=\"l\">{E(g.Key)}</td></tr>\n");
+                h.Append(CultureInfo.InvariantCulture, $"<tr><td>{g.Count()}</td><td class=\"l\">{E(Label(file.Keys, first))}</td><td class=\"l\">{E(Brief(first.Failure!))}</td></tr>\n");
             }
 
             h.Append("</table>\n");
@@ -74,17 +74,17 @@ public static class SweepReport
 
     private static void Table(StringBuilder h, IReadOnlyList<string> keys, IReadOnlyList<SweepRow> rows)
     {
-        h.Append("<table><tr><th class=\"l\">configuration</th>");
+        h.Append("<table><tr><th>#</th><th class=\"l\">configuration</th>");
         foreach (string k in keys)
         {
-            h.Append("<th>").Append(E(k)).Append("</th>");
+            h.Append("<th>").Append(E(Short(k))).Append("</th>");
         }
 
         h.Append("<th>cycles</th><th>time (ms)</th><th>GEMM util.</th><th>DRAM (MB)</th><th>BRAM18</th><th>DSP</th><th>LUT</th><th>FF</th><th>util.</th><th class=\"l\">binding</th><th class=\"l\">fits</th></tr>\n");
-        foreach (var r in rows)
+        foreach (var (r, n) in rows.Select((r, i) => (r, i + 1)))
         {
             var res = r.Resources!;
-            h.Append("<tr><td class=\"l\">").Append(E(r.Config)).Append("</td>");
+            h.Append(CultureInfo.InvariantCulture, $"<tr><td>{n}</td><td class=\"l\">").Append(E(r.Config)).Append("</td>");
             foreach (string v in r.Values)
             {
                 h.Append("<td>").Append(E(v)).Append("</td>");
@@ -101,6 +101,12 @@ public static class SweepReport
     /// <summary>"LOG_BLOCK=5 LOG_WGT_BUFF_SIZE=19": the varied values that name a point.</summary>
     public static string Label(IReadOnlyList<string> keys, SweepRow row) =>
         string.Join(' ', keys.Select((k, i) => $"{Short(k)}={row.Values[i]}"));
+
+    /// <summary>A reason without its long parenthesized field lists (instruction layouts), so it reads in one line.</summary>
+    public static string Brief(string reason) => System.Text.RegularExpressions.Regex.Replace(reason, @"\([^()]{40,}\)", "(…)");
+
+    /// <summary>The kind of a reason: its brief form with numbers blanked, so "needs 139 bits" and "needs 140 bits" group.</summary>
+    private static string Kind(string reason) => System.Text.RegularExpressions.Regex.Replace(Brief(reason), @"\d+", "#");
 
     private static string Short(string key) => key.StartsWith("LOG_", StringComparison.Ordinal) ? key[4..].Replace("_BUFF_SIZE", "", StringComparison.Ordinal) : key;
 

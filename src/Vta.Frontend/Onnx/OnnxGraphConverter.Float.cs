@@ -183,7 +183,7 @@ internal sealed partial class OnnxGraphConverter
             SetConstant(n, constant.Reshape(target));
             return;
         }
-        AddNode(n, new Reshape(target), [Value(input)], _builder.TypeOf(Value(input)).Quant);
+        AddNode(n, new Reshape(target), [Value(input)]);
     }
 
     private void ConcatOp(OnnxNode n)
@@ -196,7 +196,7 @@ internal sealed partial class OnnxGraphConverter
             return;
         }
         string[] values = [.. names.Select(v => Value(v))];
-        AddNode(n, new Concat(axis), values, _builder.TypeOf(values[0]).Quant);
+        AddNode(n, new Concat(axis), values);
     }
 
     private void PadOp(OnnxNode n)
@@ -224,7 +224,7 @@ internal sealed partial class OnnxGraphConverter
                 pads = PadsForAxes(pads, RequireConstant(n, 3, "axes").ToInt64Values(), rank);
             }
         }
-        AddNode(n, new Pad(pads.Select(p => checked((int)p)).ToArray(), value), [x], _builder.TypeOf(x).Quant);
+        AddNode(n, new Pad(pads.Select(p => checked((int)p)).ToArray(), value), [x]);
     }
 
     private void SoftmaxOp(OnnxNode n)
@@ -243,6 +243,14 @@ internal sealed partial class OnnxGraphConverter
         string normalized = _builder.UniqueValueName(n.Output() + "_softmax");
         _builder.AddNode(_builder.UniqueNodeName(n.Name + "_softmax"), new Softmax(-1), [flat], normalized);
         AddNode(n, new Reshape(shape), [normalized]);
+    }
+
+    private void TransposeOp(OnnxNode n)
+    {
+        string x = Value(n.RequireInput(0));
+        int rank = _builder.TypeOf(x).Rank;
+        int[] perm = n.Attrs.Ints("perm")?.Select(p => checked((int)p)).ToArray() ?? [.. Enumerable.Range(0, rank).Reverse()];
+        AddNode(n, new Transpose(perm), [x]);
     }
 
     private void Alias(OnnxNode n) => _aliases[n.Output()] = Resolve(n.RequireInput(0));

@@ -37,6 +37,19 @@ internal sealed partial class OnnxGraphConverter
 
     public Graph Convert()
     {
+        try
+        {
+            return ConvertGraph();
+        }
+        catch (Exception e) when (e is GraphException or InvalidDataException or ArgumentException or InvalidOperationException or OverflowException)
+        {
+            // Outside any node: graph inputs and outputs, initializers read while scanning them.
+            throw new ModelFormatException(_source, e.Message, e);
+        }
+    }
+
+    private Graph ConvertGraph()
+    {
         if (_opset < MinimumOpset)
         {
             throw new ModelFormatException(_source, $"opset {_opset} is not supported (the importer needs opset {MinimumOpset} or later)");
@@ -49,12 +62,10 @@ internal sealed partial class OnnxGraphConverter
             }
         }
         AddInputs();
-        HashSet<string> nodeNames = [];
         for (int i = 0; i < _graph.Node.Count; i++)
         {
             NodeProto proto = _graph.Node[i];
-            string name = proto.Name.Length > 0 && nodeNames.Add(proto.Name) ? proto.Name : _builder.UniqueNodeName($"{proto.OpType}_{i}");
-            nodeNames.Add(name);
+            string name = _builder.UniqueNodeName(proto.Name.Length > 0 ? proto.Name : $"{proto.OpType}_{i}");
             try
             {
                 ConvertNode(new OnnxNode(proto, name));
@@ -277,6 +288,7 @@ internal sealed partial class OnnxGraphConverter
         "Concat" => ConcatOp,
         "Pad" => PadOp,
         "Softmax" => SoftmaxOp,
+        "Transpose" => TransposeOp,
         "Identity" or "Dropout" => Alias,
         "Constant" => ConstantOp,
         "Shape" => ShapeOp,

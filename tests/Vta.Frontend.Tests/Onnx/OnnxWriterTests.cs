@@ -108,7 +108,8 @@ public class OnnxWriterTests
         using TempFile file = new("model.onnx");
         File.WriteAllText(file.Path, "old");
         OnnxWriter.WriteFile(AllOps(ceilPool: false), file.Path);
-        Assert.Equal("all_ops", OnnxImporter.ImportFile(file.Path).Name.Length > 0 ? "all_ops" : string.Empty);
+        // 19 nodes, three of them with a fused activation that ONNX spells as a node of its own.
+        Assert.Equal(22, OnnxImporter.ImportFile(file.Path).Nodes.Count);
         Assert.Single(Directory.GetFiles(Path.GetDirectoryName(file.Path)!));
 
         // A graph the writer refuses leaves the existing file as it was.
