@@ -42,47 +42,12 @@ internal static class ConvKernel
         (float[] k, int o, int ci, int kh, int kw) = LayoutConversion.ToOihw(weights.As<float>(), weights.Shape, g.KernelLayout);
         float[]? b = bias?.As<float>();
         (int oh, int ow) = (outType.Shape[g.Layout.HeightAxis()], outType.Shape[g.Layout.WidthAxis()]);
-        float[] y = new float[n * o * oh * ow];
-        int outPerGroup = o / g.Groups;
-        int plane = oh * ow;
-        for (int bn = 0; bn < n; bn++)
+        float[] y = AccumulateNchw(g, x, n, c, h, w, k, o, ci, kh, kw, b, oh, ow);
+        for (int i = 0; i < y.Length; i++)
         {
-            for (int oc = 0; oc < o; oc++)
-            {
-                int yBase = ((bn * o) + oc) * plane;
-                Array.Fill(y, b is null ? 0f : b[oc], yBase, plane);
-                for (int ic = 0; ic < ci; ic++)
-                {
-                    int xBase = ((bn * c) + ((oc / outPerGroup) * ci) + ic) * h * w;
-                    for (int ky = 0; ky < kh; ky++)
-                    {
-                        for (int kx = 0; kx < kw; kx++)
-                        {
-                            float weight = k[((((oc * ci) + ic) * kh) + ky) * kw + kx];
-                            (int ixOffset, int oxStart, int oxEnd) = ValidColumns(g, kx, w, ow);
-                            for (int oy = 0; oy < oh; oy++)
-                            {
-                                int iy = (oy * g.Strides.H) - g.Pads.Top + (ky * g.Dilations.H);
-                                if (iy < 0 || iy >= h)
-                                {
-                                    continue;
-                                }
-                                int xRow = xBase + (iy * w) + ixOffset;
-                                int yRow = yBase + (oy * ow);
-                                for (int ox = oxStart; ox < oxEnd; ox++)
-                                {
-                                    y[yRow + ox] += weight * x[xRow + (ox * g.Strides.W)];
-                                }
-                            }
-                        }
-                    }
-                }
-                for (int i = yBase; i < yBase + plane; i++)
-                {
-                    y[i] = QuantizedActivation.ApplyFloat(g.Activation, y[i]);
-                }
-            }
+            y[i] = QuantizedActivation.ApplyFloat(g.Activation, y[i]);
         }
+
         return Tensor.FromFloats(outType, LayoutConversion.FromNchw(y, n, o, oh, ow, g.Layout));
     }
 
@@ -142,18 +107,28 @@ internal static class ConvKernel
         (int[] k, int o, int ci, int kh, int kw) = LayoutConversion.ToOihw(weights, weightShape, g.KernelLayout);
         int[]? b = bias?.ToInt32Values();
         (int oh, int ow) = (outShape[g.Layout.HeightAxis()], outShape[g.Layout.WidthAxis()]);
-        int[] y = new int[n * o * oh * ow];
+        int[] y = AccumulateNchw(g, x, n, c, h, w, k, o, ci, kh, kw, b, oh, ow);
+        return LayoutConversion.FromNchw(y, n, o, oh, ow, g.Layout);
+    }
+
+    /// <summary>
+    /// The convolution loop nest on NCHW / OIHW arrays, before any activation: each output plane accumulates weight ×
+    /// shifted input plane, input channel by input channel and tap by tap, so every output element sums its terms in
+    /// (ic, ky, kx) order (the LLVM kernels reproduce this order exactly). Taps outside the input add nothing: zero
+    /// padding in real terms (x − zeroPoint = 0), as TFLite skips them. int32 sums wrap like C's.
+    /// </summary>
+    private static T[] AccumulateNchw<T>(Geometry g, T[] x, int n, int c, int h, int w, T[] k, int o, int ci, int kh, int kw, T[]? b, int oh, int ow)
+        where T : System.Numerics.INumber<T>
+    {
+        T[] y = new T[n * o * oh * ow];
         int outPerGroup = o / g.Groups;
         int plane = oh * ow;
-        // Each output plane accumulates weight x shifted input plane, input channel by input channel and tap by tap,
-        // so every output element sums its terms in (ic, ky, kx) order. Taps outside the input add nothing: that is
-        // zero padding in real terms (x - zeroPoint = 0), as TFLite skips them.
         for (int bn = 0; bn < n; bn++)
         {
             for (int oc = 0; oc < o; oc++)
             {
                 int yBase = ((bn * o) + oc) * plane;
-                Array.Fill(y, b is null ? 0 : b[oc], yBase, plane);
+                Array.Fill(y, b is null ? T.Zero : b[oc], yBase, plane);
                 for (int ic = 0; ic < ci; ic++)
                 {
                     int xBase = ((bn * c) + ((oc / outPerGroup) * ci) + ic) * h * w;
@@ -161,7 +136,7 @@ internal static class ConvKernel
                     {
                         for (int kx = 0; kx < kw; kx++)
                         {
-                            int weight = k[((((oc * ci) + ic) * kh) + ky) * kw + kx];
+                            T weight = k[((((oc * ci) + ic) * kh) + ky) * kw + kx];
                             (int ixOffset, int oxStart, int oxEnd) = ValidColumns(g, kx, w, ow);
                             for (int oy = 0; oy < oh; oy++)
                             {
@@ -174,7 +149,7 @@ internal static class ConvKernel
                                 int yRow = yBase + (oy * ow);
                                 for (int ox = oxStart; ox < oxEnd; ox++)
                                 {
-                                    y[yRow + ox] = unchecked(y[yRow + ox] + (weight * x[xRow + (ox * g.Strides.W)]));
+                                    y[yRow + ox] += weight * x[xRow + (ox * g.Strides.W)];
                                 }
                             }
                         }
@@ -182,7 +157,7 @@ internal static class ConvKernel
                 }
             }
         }
-        return LayoutConversion.FromNchw(y, n, o, oh, ow, g.Layout);
+        return y;
     }
 
     /// <summary>
