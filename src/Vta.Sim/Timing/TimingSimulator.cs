@@ -10,48 +10,15 @@ namespace Vta.Sim.Timing;
 /// <see cref="TimingReport"/> (cycles, seconds, per-unit busy/stalled/idle, GEMM utilization) and a <see cref="TimingTrace"/>.
 /// Invalid programs, deadlocks and leftover tokens are <see cref="VtaSimException"/>s naming the instruction.
 /// </summary>
-public sealed class TimingSimulator
+public sealed class TimingSimulator : SimulatorBase
 {
-    private readonly VtaCore _core;
-    private readonly InsnDecoder _decoder;
     private TimingParameters _parameters;
 
     public TimingSimulator(VtaConfig config, Dram dram, TimingParameters? parameters = null)
+        : base(config, dram)
     {
-        _core = new VtaCore(config, dram);
-        _decoder = new InsnDecoder(config);
         _parameters = parameters ?? TimingParameters.For(config);
         _parameters.Validate();
-    }
-
-    public VtaConfig Config => _core.Config;
-
-    public Dram Dram => _core.Dram;
-
-    /// <summary>Accumulates over runs until <see cref="SimCounters.Clear"/>.</summary>
-    public SimCounters Counters => _core.Counters;
-
-    public SramBuffers Sram => _core.Sram;
-
-    public VtaCore Core => _core;
-
-    public PortBases Bases
-    {
-        get => _core.Bases;
-        set => _core.Bases = value ?? throw new ArgumentNullException(nameof(value));
-    }
-
-    public OutSemantics Semantics
-    {
-        get => _core.Semantics;
-        set => _core.Semantics = value;
-    }
-
-    /// <summary>Counts and times without moving data (TVM's kSkipExec): the fast way to time a schedule.</summary>
-    public bool SkipExecution
-    {
-        get => _core.SkipExecution;
-        set => _core.SkipExecution = value;
     }
 
     /// <summary>The model's latencies; defaults from <see cref="TimingParameters.For"/> this configuration.</summary>
@@ -73,14 +40,14 @@ public sealed class TimingSimulator
     public TimingTrace? LastTrace { get; private set; }
 
     /// <summary>Runs <paramref name="insnCount"/> 16-byte instructions read from DRAM at <paramref name="insnPhysAddr"/>.</summary>
-    public TimingReport Run(uint insnPhysAddr, int insnCount) => Run(ProgramReader.Read(Dram, _decoder, insnPhysAddr, insnCount), insnPhysAddr);
+    public TimingReport Run(uint insnPhysAddr, int insnCount) => Run(ProgramReader.Read(Dram, Decoder, insnPhysAddr, insnCount), insnPhysAddr);
 
     /// <summary>Runs a decoded program (exactly one FINISH, at the end) as if fetched from byte address <paramref name="insnAddr"/>.</summary>
     public TimingReport Run(IReadOnlyList<Instruction> program, long insnAddr = 0)
     {
-        ProgramReader.Validate(program, _core);
-        var cost = new CostModel(Config, _parameters, _core.Bases, _core.Semantics);
-        var report = new TimingScheduler(cost).Run(program, _core.ExecuteValidated, insnAddr, out var trace);
+        ProgramReader.Validate(program, Core);
+        var cost = new CostModel(Config, _parameters, Core.Bases, Core.Semantics);
+        var report = new TimingScheduler(cost).Run(program, Core.ExecuteValidated, insnAddr, out var trace);
         LastReport = report;
         LastTrace = trace;
         return report;
