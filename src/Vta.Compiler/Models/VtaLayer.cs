@@ -1,5 +1,5 @@
 using Vta.Compiler.Graphs;
-using Vta.Compiler.Layout;
+using Vta.Runtime.Layout;
 using Vta.Compiler.Ops;
 using Vta.Compiler.Ops.Conv2d;
 using Vta.Compiler.Ops.Dense;

@@ -1,4 +1,4 @@
-using Vta.Compiler.Layout;
+using Vta.Runtime.Layout;
 using Vta.Compiler.Ops.Conv2d;
 using Vta.Compiler.Ops.Elementwise;
 using Vta.Compiler.Tiling;

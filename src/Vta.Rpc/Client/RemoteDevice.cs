@@ -217,23 +217,12 @@ public sealed partial class RemoteDevice : IVtaDevice
     private void Check(DeviceBuffer b)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!ReferenceEquals(b.Device, this))
-        {
-            throw new VtaRuntimeException($"buffer {b} belongs to device '{b.Device.Name}', not to this one");
-        }
-
-        if (b.IsFreed)
-        {
-            throw new VtaRuntimeException($"buffer {b} was freed");
-        }
+        b.EnsureUsableOn(this);
     }
 
     private void CheckRange(DeviceBuffer b, long offset, long length)
     {
-        Check(b);
-        if (offset < 0 || length < 0 || offset + length > b.Bytes)
-        {
-            throw new VtaRuntimeException($"copy of {length} bytes at offset {offset} is outside the {b.Bytes}-byte buffer {b}");
-        }
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        b.EnsureRange(this, offset, length);
     }
 }

@@ -1,5 +1,6 @@
 using Vta.Hardware.Config;
 using Vta.Hardware.Isa;
+using Vta.Sim;
 using Vta.Hardware.Isa.Text;
 using Vta.Runtime.Devices;
 

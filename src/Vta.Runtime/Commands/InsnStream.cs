@@ -1,4 +1,5 @@
 using Vta.Hardware.Isa;
+using Vta.Sim;
 
 namespace Vta.Runtime.Commands;
 

@@ -1,4 +1,5 @@
 using Vta.Hardware.Isa;
+using Vta.Sim;
 
 namespace Vta.Runtime.Commands;
 
@@ -10,30 +11,14 @@ public enum Stage
     Store = 3,
 }
 
-/// <summary>The four dependency-token queues between adjacent stages.</summary>
-public enum TokenQueue
-{
-    /// <summary>load → compute ("data ready").</summary>
-    L2G,
-
-    /// <summary>compute → load ("buffer free").</summary>
-    G2L,
-
-    /// <summary>compute → store.</summary>
-    G2S,
-
-    /// <summary>store → compute.</summary>
-    S2G,
-}
-
 public static class Stages
 {
     /// <summary>The module an instruction runs on (the fetch module's routing).</summary>
-    public static Stage Of(Instruction insn) => insn switch
+    public static Stage Of(Instruction insn) => PipelineRouting.ModuleOf(insn) switch
     {
-        MemInsn { Op: Opcode.Store } => Stage.Store,
-        MemInsn { Op: Opcode.Load, MemoryType: MemoryType.Inp or MemoryType.Wgt } => Stage.Load,
-        _ => Stage.Compute,
+        PipelineModule.Load => Stage.Load,
+        PipelineModule.Compute => Stage.Compute,
+        _ => Stage.Store,
     };
 
     /// <summary>The queue a token from <paramref name="from"/> to <paramref name="to"/> travels in.</summary>
@@ -46,7 +31,7 @@ public static class Stages
         _ => throw new VtaRuntimeException($"no dependency queue from the {from} stage to the {to} stage (only adjacent stages exchange tokens)"),
     };
 
-    /// <summary>Adds an instruction's pushes and subtracts its pops from the per-queue balance.</summary>
+    /// <summary>Adds an instruction's pushes and subtracts its pops from the per-queue balance (indexed by the simulator's <see cref="TokenQueue"/>).</summary>
     public static void Apply(Instruction insn, Span<int> balance, int sign = 1)
     {
         switch (Of(insn))

@@ -3,6 +3,7 @@ using System.Text;
 using Vta.Hardware.Config;
 using Vta.Hardware.Isa;
 using Vta.Hardware.Isa.Text;
+using Vta.Sim;
 
 namespace Vta.Runtime.Commands;
 
@@ -19,14 +20,14 @@ public static class StreamListingFormatter
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"# stream of {listing.Instructions.Count} instructions, {listing.Uops.Count} uops{(listing.Automatic ? " (automatic synchronization)" : "")}\n");
         sb.Append("# stage    l2g g2l g2s s2g  instruction\n");
-        Span<int> balance = stackalloc int[4];
+        Span<int> b = stackalloc int[4];
         for (int i = 0; i < listing.Instructions.Count; i++)
         {
             var insn = listing.Instructions[i];
-            Stages.Apply(insn, balance);
+            Stages.Apply(insn, b);
             string line = dis.Decode(enc.Encode(insn, i), i).ToString();
             sb.Append(CultureInfo.InvariantCulture,
-                $"  {Stages.Of(insn),-8} {balance[0],3} {balance[1],3} {balance[2],3} {balance[3],3}  {line}\n");
+                $"  {Stages.Of(insn),-8} {b[(int)TokenQueue.L2G],3} {b[(int)TokenQueue.G2L],3} {b[(int)TokenQueue.G2S],3} {b[(int)TokenQueue.S2G],3}  {line}\n");
         }
 
         for (int i = 0; i < listing.Uops.Count; i++)

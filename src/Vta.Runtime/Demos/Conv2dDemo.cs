@@ -5,6 +5,7 @@ using Vta.Hardware.Isa;
 using Vta.Runtime.Commands;
 using Vta.Runtime.Devices;
 using Vta.Runtime.Kernels;
+using Vta.Runtime.Layout;
 
 namespace Vta.Runtime.Demos;
 
@@ -47,8 +48,8 @@ public static class Conv2dDemo
         rng.NextBytes(MemoryMarshal.AsBytes(weight.AsSpan()));
         sbyte[] expected = Reference(data, weight, batch);
 
-        sbyte[] dPacked = BlockedLayout.PackActivations(data, batch, Channels, H, W, batch, bi);
-        sbyte[] wPacked = BlockedLayout.PackWeights(weight, Channels, Channels, Kernel, Kernel, bo, bi);
+        sbyte[] dPacked = PackedLayout.PackActivations(data, batch, Channels, H, W, batch, bi);
+        sbyte[] wPacked = PackedLayout.PackWeights(weight, Channels, Channels, Kernel, Kernel, bo, bi);
         var inp = device.Allocate(dPacked.Length);
         var wgt = device.Allocate(wPacked.Length);
         var @out = device.Allocate(batch * Channels * pixels);
@@ -139,7 +140,7 @@ public static class Conv2dDemo
         double seconds = clock.Elapsed.TotalSeconds;
         var packedOut = new sbyte[batch * Channels * pixels];
         device.CopyOut(@out, 0, MemoryMarshal.AsBytes(packedOut.AsSpan()));
-        sbyte[] actual = BlockedLayout.UnpackActivations(packedOut, batch, Channels, H, W, batch, bo);
+        sbyte[] actual = PackedLayout.UnpackActivations(packedOut, batch, Channels, H, W, batch, bo);
         foreach (var b in new[] { inp, wgt, @out })
         {
             device.Free(b);

@@ -5,6 +5,7 @@ using Vta.Hardware.Isa;
 using Vta.Runtime.Commands;
 using Vta.Runtime.Devices;
 using Vta.Runtime.Kernels;
+using Vta.Runtime.Layout;
 
 namespace Vta.Runtime.Demos;
 
@@ -41,8 +42,8 @@ public static class MatmulDemo
         sbyte[] expected = Reference(a, w, batch);
 
         // Packed layouts: data (1, I/bi, BATCH, bi); weights (O/bo, I/bi, bo, bi); output (1, O/bo, BATCH, bo).
-        sbyte[] aPacked = BlockedLayout.PackActivations(a, batch, Channels, 1, 1, batch, bi);
-        sbyte[] wPacked = BlockedLayout.PackWeights(w, Channels, Channels, 1, 1, bo, bi);
+        sbyte[] aPacked = PackedLayout.PackActivations(a, batch, Channels, 1, 1, batch, bi);
+        sbyte[] wPacked = PackedLayout.PackWeights(w, Channels, Channels, 1, 1, bo, bi);
         var inp = device.Allocate(aPacked.Length);
         var wgt = device.Allocate(wPacked.Length);
         var @out = device.Allocate(batch * Channels);
@@ -81,7 +82,7 @@ public static class MatmulDemo
         double seconds = clock.Elapsed.TotalSeconds;
         var packedOut = new sbyte[batch * Channels];
         device.CopyOut(@out, 0, MemoryMarshal.AsBytes(packedOut.AsSpan()));
-        sbyte[] actual = BlockedLayout.UnpackActivations(packedOut, batch, Channels, 1, 1, batch, bo);
+        sbyte[] actual = PackedLayout.UnpackActivations(packedOut, batch, Channels, 1, 1, batch, bo);
         foreach (var b in new[] { inp, wgt, @out })
         {
             device.Free(b);

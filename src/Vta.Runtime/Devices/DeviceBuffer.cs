@@ -26,6 +26,30 @@ public sealed class DeviceBuffer
 
     internal void MarkFreed() => _freed = true;
 
+    /// <summary>Refuses a buffer of another device or one already freed.</summary>
+    public void EnsureUsableOn(IVtaDevice device)
+    {
+        if (!ReferenceEquals(Device, device))
+        {
+            throw new VtaRuntimeException($"buffer {this} belongs to device '{Device.Name}', not to this one");
+        }
+
+        if (IsFreed)
+        {
+            throw new VtaRuntimeException($"buffer {this} was freed");
+        }
+    }
+
+    /// <summary>As <see cref="EnsureUsableOn"/>, and the byte range [offset, offset + length) must lie inside the buffer.</summary>
+    public void EnsureRange(IVtaDevice device, long offset, long length)
+    {
+        EnsureUsableOn(device);
+        if (offset < 0 || length < 0 || offset + length > Bytes)
+        {
+            throw new VtaRuntimeException($"copy of {length} bytes at offset {offset} is outside the {Bytes}-byte buffer {this}");
+        }
+    }
+
     public DeviceBuffer Slice(long offset, long bytes)
     {
         if (offset < 0 || bytes < 0 || offset + bytes > Bytes)

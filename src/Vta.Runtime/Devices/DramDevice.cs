@@ -27,7 +27,7 @@ public abstract class DramDevice : IVtaDevice
 
     public void Free(DeviceBuffer buffer)
     {
-        Check(buffer);
+        buffer.EnsureUsableOn(this);
         if (buffer.Parent is not null)
         {
             throw new VtaRuntimeException($"buffer {buffer} is a slice; free the allocation it came from");
@@ -39,19 +39,19 @@ public abstract class DramDevice : IVtaDevice
 
     public void CopyIn(DeviceBuffer dst, long dstOffset, ReadOnlySpan<byte> src)
     {
-        CheckRange(dst, dstOffset, src.Length);
+        dst.EnsureRange(this, dstOffset, src.Length);
         Dram.Write((uint)(dst.PhysAddr + dstOffset), src);
     }
 
     public void CopyOut(DeviceBuffer src, long srcOffset, Span<byte> dst)
     {
-        CheckRange(src, srcOffset, dst.Length);
+        src.EnsureRange(this, srcOffset, dst.Length);
         Dram.Read((uint)(src.PhysAddr + srcOffset), dst);
     }
 
     public DeviceRunResult Run(DeviceBuffer insns, int insnCount)
     {
-        CheckRange(insns, 0, (long)insnCount * VtaConfig.InsnBytes);
+        insns.EnsureRange(this, 0, (long)insnCount * VtaConfig.InsnBytes);
         return RunAt(insns.PhysAddr, insnCount);
     }
 
@@ -63,26 +63,4 @@ public abstract class DramDevice : IVtaDevice
 
     /// <summary>Runs a checked stream at a physical address.</summary>
     protected abstract DeviceRunResult RunAt(uint insnPhysAddr, int insnCount);
-
-    private void Check(DeviceBuffer b)
-    {
-        if (!ReferenceEquals(b.Device, this))
-        {
-            throw new VtaRuntimeException($"buffer {b} belongs to device '{b.Device.Name}', not to this one");
-        }
-
-        if (b.IsFreed)
-        {
-            throw new VtaRuntimeException($"buffer {b} was freed");
-        }
-    }
-
-    private void CheckRange(DeviceBuffer b, long offset, long length)
-    {
-        Check(b);
-        if (offset < 0 || length < 0 || offset + length > b.Bytes)
-        {
-            throw new VtaRuntimeException($"copy of {length} bytes at offset {offset} is outside the {b.Bytes}-byte buffer {b}");
-        }
-    }
 }

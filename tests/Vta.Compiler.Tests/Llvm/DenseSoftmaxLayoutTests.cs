@@ -1,5 +1,5 @@
 using Vta.Compiler.Graphs;
-using Vta.Compiler.Layout;
+using Vta.Runtime.Layout;
 using Vta.Compiler.Llvm.Kernels;
 
 namespace Vta.Compiler.Tests.Llvm;

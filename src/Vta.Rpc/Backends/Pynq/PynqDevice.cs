@@ -118,19 +118,10 @@ public sealed class PynqDevice : IVtaDevice
 
     private DmaBlock BlockOf(DeviceBuffer b, long offset = 0, long length = 0)
     {
-        if (!ReferenceEquals(b.Device, this))
-        {
-            throw new VtaRuntimeException($"buffer {b} belongs to device '{b.Device.Name}', not to this one");
-        }
-
-        if (b.IsFreed || !_blocks.TryGetValue((b.Parent ?? b).PhysAddr, out var block))
+        b.EnsureRange(this, offset, length);
+        if (!_blocks.TryGetValue((b.Parent ?? b).PhysAddr, out var block))
         {
             throw new VtaRuntimeException($"buffer {b} was freed");
-        }
-
-        if (offset < 0 || length < 0 || offset + length > b.Bytes)
-        {
-            throw new VtaRuntimeException($"copy of {length} bytes at offset {offset} is outside the {b.Bytes}-byte buffer {b}");
         }
 
         return block;

@@ -1,4 +1,4 @@
-namespace Vta.Compiler.Layout;
+namespace Vta.Runtime.Layout;
 
 /// <summary>
 /// Host-side conversion between plain NCHW/OIHW tensors and VTA's blocked layouts. Missing batch rows and output
