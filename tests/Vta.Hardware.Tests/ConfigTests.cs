@@ -75,6 +75,7 @@ public class ConfigTests
         var e = Assert.Throws<VtaConfigException>(() => VtaConfigLoader.Parse(json, "my.json"));
         Assert.Contains(expectedKey, e.Key);
         Assert.StartsWith("my.json: ", e.Message);
+        Assert.Equal($"my.json: {e.Key}: {e.Reason}", e.Message); // the key is named once
     }
 
     [Fact]

@@ -8,7 +8,11 @@ public sealed class VtaConfigException : Exception
     {
         Key = key;
         File = file;
+        Reason = message;
     }
+
+    /// <summary>What is wrong, without the file and key prefix.</summary>
+    public string Reason { get; }
 
     public string? Key { get; }
 

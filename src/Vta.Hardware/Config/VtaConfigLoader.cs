@@ -126,7 +126,7 @@ public static class VtaConfigLoader
         }
         catch (VtaConfigException e) when (file is not null && e.File is null)
         {
-            throw new VtaConfigException(e.Message, e.Key, file, e);
+            throw new VtaConfigException(e.Reason, e.Key, file, e);
         }
     }
 
