@@ -13,6 +13,8 @@ internal static class Ort
     public static Tensor[] Run(byte[] model, IReadOnlyDictionary<string, Tensor> inputs)
     {
         using SessionOptions options = new() { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        // Without VNNI, ORT's fast u8s8 GEMM saturates 16-bit pair sums; the exact u8u8 path is the reference.
+        options.AddSessionConfigEntry("session.x64quantprecision", "1");
         using InferenceSession session = new(model, options);
         List<OrtValue> values = [.. inputs.Values.Select(ToOrt)];
         try
