@@ -13,6 +13,9 @@ namespace Vta.Cli;
 public static class CliApp
 {
     public const int ExitOk = 0;
+
+    /// <summary>"vta VERSION" as written into packages and reports.</summary>
+    public static string ToolVersion { get; } = "vta " + (typeof(CliApp).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
     public const int ExitError = 1;
     public const int ExitUsage = 2;
 
@@ -59,17 +62,24 @@ public static class CliApp
         root.Subcommands.Add(sim);
         root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(ClassifyCommand.Create(context));
+        root.Subcommands.Add(AccuracyCommand.Create(context));
         root.Subcommands.Add(OpCommand.Create(context));
         root.Subcommands.Add(RpcServerCommand.Create(context));
         root.Subcommands.Add(TrackerCommand.Create(context));
         root.Subcommands.Add(ProgramCommand.Create(context));
         root.Subcommands.Add(BitstreamCommand.Create(context));
         root.Subcommands.Add(SweepCommand.Create(context));
+        root.Subcommands.Add(CompileCommand.Create(context));
+        root.Subcommands.Add(RunCommand.Create(context));
+        root.Subcommands.Add(BenchCommand.Create(context));
+        root.Subcommands.Add(TuneCommand.Create(context));
         return root;
     }
 
     private static bool IsUserError(Exception e) => e is VtaConfigException or IsaException or VtaSimException or DramException
-        or VtaRuntimeException or VtaCompileException or IOException or InvalidDataException or FormatException or UnauthorizedAccessException;
+        or VtaRuntimeException or VtaCompileException or IOException or InvalidDataException or FormatException or UnauthorizedAccessException
+        or Vta.Frontend.ModelFormatException or Vta.Frontend.Npz.NpyFormatException or Vta.Compiler.Graphs.GraphException
+        or Vta.Compiler.Packages.PackageFormatException or Vta.Compiler.Programs.ProgramFormatException;
 
     private static string OneLine(string message) => string.Join(' ', message.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 

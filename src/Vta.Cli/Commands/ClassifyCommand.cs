@@ -1,28 +1,27 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Vta.Cli.Commands.Classify;
 using Vta.Cli.Output;
-using Vta.Compiler;
 using Vta.Compiler.Graphs;
 using Vta.Compiler.Models;
-using Vta.Frontend;
-using Vta.Frontend.Images;
 using Vta.Frontend.Labels;
 
 namespace Vta.Cli.Commands;
 
 /// <summary>
-/// vta classify: a photo through a pre-quantized model compiled for VTA (MobileNetV2 on chelsea.png by default), with
-/// the top classes, the seven counters, the time taken, and whether the top-1 equals the model's own arithmetic.
+/// vta classify: a photo or a WAV clip through a pre-quantized model (.tflite or .onnx) compiled for VTA (MobileNetV2 on
+/// chelsea.png by default), with the top classes, the seven counters, the time taken, and the answer checked against
+/// the model's reference (ONNX Runtime, a golden output, or the reference executor).
 /// </summary>
 internal static class ClassifyCommand
 {
     public static Command Create(CliContext context)
     {
-        var model = new Option<string?>("--model") { Description = $"A .tflite model, as a path or relative to the models folder (default: {ClassifyPipeline.DefaultModel})", HelpName = "FILE" };
-        var image = new Option<string?>("--image") { Description = $"A PNG, JPEG or BMP photo (default: {ClassifyPipeline.DefaultImage} in the models folder)", HelpName = "FILE" };
+        var model = new Option<string?>("--model") { Description = $"A .tflite or .onnx model, as a path or relative to the models folder, or zoo:NAME (default: {ClassifyPipeline.DefaultModel})", HelpName = "FILE" };
+        var input = new Option<string?>("--input", "--image") { Description = $"A PNG, JPEG or BMP photo, or a 16 kHz WAV clip for a keyword-spotting model (default: {ClassifyPipeline.DefaultImage} in the models folder)", HelpName = "FILE" };
         var labels = new Option<string?>("--labels") { Description = "Label file, one class per line (default: chosen from the model's class count)", HelpName = "FILE" };
-        var models = new Option<string?>("--models") { Description = "The models folder (default: $VTA_MODELS, then ./models, then ../shared/models)", HelpName = "DIR" };
+        var models = CliModelsOption();
         var topk = new Option<int>("--topk") { Description = "How many classes to print", DefaultValueFactory = _ => 5, HelpName = "K" };
         topk.Validators.Add(r =>
         {
@@ -35,26 +34,16 @@ internal static class ClassifyCommand
         var device = DeviceOption.Create();
         var config = CliOptions.Config();
         var json = CliOptions.Json();
-        var command = new Command("classify", "Classify a photo with a pre-quantized model compiled for VTA and run on the simulator (MobileNetV2 and chelsea.png by default)")
+        var command = new Command("classify", "Classify a photo or a WAV clip with a pre-quantized model compiled for VTA and run on the simulator (MobileNetV2 and chelsea.png by default)")
         {
-            model, image, labels, models, topk, cpuNodes, config, device, json,
+            model, input, labels, models, topk, cpuNodes, config, device, json,
         };
         command.SetAction(parse =>
         {
-            ClassifyResult result;
-            try
-            {
-                var request = new ClassifyRequest(parse.GetValue(model), parse.GetValue(image), parse.GetValue(labels), parse.GetValue(models), parse.GetValue(topk),
-                    CliOptions.ResolveConfig(parse, config), parse.GetValue(device),
-                    [.. (parse.GetValue(cpuNodes) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]);
-                result = ClassifyPipeline.Run(request);
-            }
-            catch (Exception e) when (e is ModelFormatException or ImageFormatException or GraphException or VtaCompileException)
-            {
-                context.Err.WriteLine($"vta: error: {string.Join(' ', e.Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))}");
-                return CliApp.ExitError;
-            }
-
+            var request = new ClassifyRequest(parse.GetValue(model), parse.GetValue(input), parse.GetValue(labels), parse.GetValue(models), parse.GetValue(topk),
+                CliOptions.ResolveConfig(parse, config), parse.GetValue(device),
+                [.. (parse.GetValue(cpuNodes) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]);
+            ClassifyResult result = ClassifyErrors.Guard(() => ClassifyPipeline.Run(request));
             if (parse.GetValue(json))
             {
                 context.WriteJson(ToJson(result));
@@ -69,10 +58,16 @@ internal static class ClassifyCommand
         return command;
     }
 
+    /// <summary>--models, shared with vta accuracy.</summary>
+    internal static Option<string?> CliModelsOption() =>
+        new("--models") { Description = "The models folder (default: $VTA_MODELS, then ./models, then ../shared/models)", HelpName = "DIR" };
+
     private static JsonObject ToJson(ClassifyResult r)
     {
+        ClassifyModel m = r.Model;
+        ClassifyOutcome x = r.Outcome;
         var counters = new JsonObject();
-        foreach (var (k, v) in r.Run.Counters.ToList())
+        foreach (var (k, v) in x.Run.Counters.ToList())
         {
             counters[k] = v;
         }
@@ -85,24 +80,18 @@ internal static class ClassifyCommand
 
         var o = new JsonObject
         {
-            ["model"] = r.ModelPath,
-            ["image"] = r.ImagePath,
-            ["labels"] = r.LabelsPath,
-            ["config"] = r.Model.Config.Name,
+            ["model"] = m.ModelPath,
+            ["input"] = x.InputPath,
+            ["preprocess"] = m.Input.Description,
+            ["labels"] = m.LabelsPath,
+            ["config"] = m.Compiled.Config.Name,
             ["device"] = r.DeviceName,
-            ["top"] = new JsonArray([.. r.Top.Select(p => (JsonNode)new JsonObject { ["index"] = p.Index, ["label"] = p.Label, ["score"] = Math.Round(p.Score, 6) })]),
+            ["top"] = new JsonArray([.. x.Top.Select(p => (JsonNode)new JsonObject { ["index"] = p.Index, ["label"] = p.Label, ["score"] = Math.Round(p.Score, 6) })]),
             ["counters"] = counters,
             ["seconds"] = seconds,
-            ["reference"] = new JsonObject
-            {
-                ["top1"] = r.ReferenceTop1.Index,
-                ["top1_agrees"] = r.Reference.Top1Agrees,
-                ["top5_overlap"] = r.Reference.TopKOverlap,
-                ["max_abs_diff"] = r.Reference.MaxAbsDiff,
-                ["max_abs_score_diff"] = Math.Round(r.Reference.MaxAbsScoreDiff, 6),
-            },
-            ["layers"] = new JsonObject { ["vta"] = r.Model.VtaLayers.Count, ["cpu"] = r.Model.Steps.OfType<CpuStep>().Count() },
-            ["notes"] = new JsonArray([.. r.Model.Notes.Select(n => (JsonNode)n)]),
+            ["reference"] = ReferenceJson(x.Reference),
+            ["layers"] = new JsonObject { ["vta"] = m.Compiled.VtaLayers.Count, ["cpu"] = m.Compiled.Steps.OfType<CpuStep>().Count() },
+            ["notes"] = new JsonArray([.. m.Compiled.Notes.Select(n => (JsonNode)n)]),
         };
         if (r.Timing is { } t)
         {
@@ -113,24 +102,45 @@ internal static class ClassifyCommand
         return o;
     }
 
+    /// <summary>The comparison with the reference, as classify and accuracy write it.</summary>
+    internal static JsonObject ReferenceJson(ReferenceComparison c) => new()
+    {
+        ["source"] = c.Source,
+        ["top1"] = c.ReferenceTop1.Index,
+        ["top1_label"] = c.ReferenceTop1.Label,
+        ["top1_equal"] = c.Top1Equal,
+        ["top1_rank_in_ours"] = c.ReferenceTop1Rank,
+        ["top5_overlap"] = c.TopKOverlap,
+        ["k"] = c.K,
+        ["max_abs_diff"] = Math.Round(c.MaxAbsDiff, 6),
+        ["max_lsb_diff"] = c.MaxLsbDiff,
+    };
+
+    /// <summary>"0.1602 (1 LSB)", or without the LSB part when the output has no quantization step.</summary>
+    internal static string FormatError(ReferenceComparison c) => string.Create(CultureInfo.InvariantCulture,
+        $"{c.MaxAbsDiff:0.####}{(c.MaxLsbDiff is { } l ? $" ({l:0.##} LSB)" : "")}");
+
     private static void Print(CliContext context, ClassifyResult r)
     {
         CultureInfo ci = CultureInfo.InvariantCulture;
+        ClassifyModel m = r.Model;
+        ClassifyOutcome x = r.Outcome;
+        CompiledModel compiled = m.Compiled;
         context.Out.Write(string.Create(ci,
-            $"model:  {r.ModelPath} (input {r.InputType.DType.Name()}{r.InputType.Shape}, {r.Preprocess})\n" +
-            $"image:  {r.ImagePath}\n" +
-            $"labels: {r.LabelsPath ?? (r.Top.Count > 0 && r.Top[0].Label.StartsWith('#') ? "none" : "built in")}\n" +
-            $"config: {r.Model.Config.Name} on {r.DeviceName}: {r.Model.VtaLayers.Count} layers on VTA, {r.Model.Steps.OfType<CpuStep>().Count()} nodes on the CPU\n"));
-        var top = Tables.Create($"top {r.Top.Count}", "rank", "index", "label", "score");
-        for (int i = 0; i < r.Top.Count; i++)
+            $"model:  {m.ModelPath} (input {m.Input.Type.DType.Name()}{m.Input.Type.Shape}, {m.Input.Description})\n" +
+            $"input:  {x.InputPath}\n" +
+            $"labels: {m.LabelsPath ?? (m.Labels is null ? "none" : "built in")}\n" +
+            $"config: {compiled.Config.Name} on {r.DeviceName}: {compiled.VtaLayers.Count} layers on VTA, {compiled.Steps.OfType<CpuStep>().Count()} nodes on the CPU\n"));
+        var top = Tables.Create($"top {x.Top.Count}", "rank", "index", "label", "score");
+        for (int i = 0; i < x.Top.Count; i++)
         {
-            Prediction p = r.Top[i];
+            Prediction p = x.Top[i];
             Tables.AddRow(top, (i + 1).ToString(ci), p.Index.ToString(ci), p.Label, p.Score.ToString("0.0000", ci));
         }
 
         context.Console.Write(top);
         var counters = Tables.Create("VTA counters (the whole model)", "counter", "value");
-        foreach (var (k, v) in r.Run.Counters.ToList())
+        foreach (var (k, v) in x.Run.Counters.ToList())
         {
             Tables.AddRow(counters, k, v.ToString("N0", ci));
         }
@@ -138,13 +148,13 @@ internal static class ClassifyCommand
         context.Console.Write(counters);
         string cycles = r.Timing is { } t ? string.Create(ci, $"; {t.Cycles:N0} cycles = {t.Seconds * 1e3:0.000} ms at {t.ClockMHz:0} MHz") : "";
         var s = r.Seconds;
-        OutputComparison c = r.Reference;
+        ReferenceComparison c = x.Reference;
         context.Out.Write(string.Create(ci,
             $"time: import {s["import"]:0.00} s, compile {s["compile"]:0.00} s, run {s["run"]:0.00} s (VTA steps {s["vta"]:0.00} s, CPU steps {s["cpu"]:0.00} s){cycles}; " +
             $"reference {s["reference"]:0.00} s\n" +
-            $"reference (the model's own integer arithmetic, CPU only): top-1 {r.ReferenceTop1.Index} {r.ReferenceTop1.Label}, " +
-            $"{(c.Top1Agrees ? "the same" : "DIFFERENT")}; top-5 overlap {c.TopKOverlap}/{c.K}; max |diff| {c.MaxAbsDiff} LSB ({c.MaxAbsScoreDiff:0.0000} in score)\n"));
-        foreach (string note in r.Model.Notes)
+            $"reference ({c.Source}): top-1 {c.ReferenceTop1.Index} {c.ReferenceTop1.Label}, {(c.Top1Equal ? "the same" : "DIFFERENT")}; " +
+            $"top-5 overlap {c.TopKOverlap}/{c.K}; max |diff| {FormatError(c)}\n"));
+        foreach (string note in compiled.Notes)
         {
             context.Out.WriteLine($"note: {note}");
         }

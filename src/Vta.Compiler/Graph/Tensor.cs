@@ -230,6 +230,9 @@ public sealed class Tensor
         return channel;
     }
 
+    /// <summary>The elements as little-endian bytes (a view, not a copy).</summary>
+    public ReadOnlySpan<byte> AsBytes() => AsSpanOf(DType);
+
     private Span<byte> AsSpanOf(DataType type) => type switch
     {
         DataType.Float32 => MemoryMarshal.AsBytes(((float[])Data).AsSpan()),

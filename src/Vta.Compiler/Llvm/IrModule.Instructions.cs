@@ -21,6 +21,9 @@ public enum FloatCompare
     Oge = 3,
     Olt = 4,
     Ole = 5,
+
+    /// <summary>Unordered: either operand is NaN.</summary>
+    Uno = 8,
 }
 
 /// <summary>Constants, arithmetic, conversions and memory. Integer arithmetic wraps (no nsw), as C#'s unchecked int does.</summary>
@@ -97,6 +100,9 @@ public sealed partial class IrModule
     public IrValue Trunc(IrValue v, IrType type) => new(LLVMBuildTrunc(Builder, v.Handle, type.Handle, N));
 
     public IrValue SIToFP(IrValue v, IrType type) => new(LLVMBuildSIToFP(Builder, v.Handle, type.Handle, N));
+
+    /// <summary>Float to signed integer, truncating toward zero (the caller keeps the value in range).</summary>
+    public IrValue FPToSI(IrValue v, IrType type) => new(LLVMBuildFPToSI(Builder, v.Handle, type.Handle, N));
 
     public IrValue FPExt(IrValue v, IrType type) => new(LLVMBuildFPExt(Builder, v.Handle, type.Handle, N));
 

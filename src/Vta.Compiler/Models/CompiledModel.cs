@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Vta.Compiler.Graphs;
+using Vta.Compiler.Programs;
 using Vta.Hardware.Config;
 using Vta.Runtime.Devices;
 
@@ -13,6 +14,8 @@ namespace Vta.Compiler.Models;
 /// </summary>
 public sealed class CompiledModel
 {
+    private ModelProgram? _program;
+
     internal CompiledModel(Graph source, Graph graph, VtaConfig config, IReadOnlyList<ModelStep> steps, IReadOnlyList<string> notes)
     {
         Source = source;
@@ -51,9 +54,23 @@ public sealed class CompiledModel
             throw new ArgumentException($"the model is compiled for {Config.Name}, the device is {device.Config.Name}", nameof(device));
         }
 
-        using var execution = new ModelExecution(this, device, options ?? new ModelRunOptions());
-        return execution.Run(inputs);
+        ModelProgram program = options?.Queue is null ? Program : ProgramBuilder.Build(this, options.Queue);
+        using var bound = new BoundProgram(program, Graph, device);
+        return bound.Run(inputs, options);
     }
+
+    /// <summary>The static program every run executes (built once, on first use).</summary>
+    public ModelProgram Program => _program ??= ProgramBuilder.Build(this);
+
+    /// <summary>
+    /// The CPU nodes bound to <paramref name="backend"/>'s kernels (compiled once: a second call returns the same
+    /// instance). Pass it as <see cref="ModelRunOptions.PreparedCpu"/> to runs.
+    /// </summary>
+    public Vta.Compiler.Cpu.IPreparedCpu PrepareCpu(Vta.Compiler.Cpu.ICpuBackend backend) =>
+        Vta.Compiler.Cpu.CpuBackends.PrepareFor(Graph, backend, () => CpuNodesOf(Graph));
+
+    /// <summary>The nodes of a partitioned graph that run on the CPU.</summary>
+    public static IEnumerable<Node> CpuNodesOf(Graph graph) => graph.Nodes.Where(n => ModelCompiler.TargetOf(n) == ExecutionTarget.Cpu);
 
     /// <summary>One line per step: where it runs and what it does.</summary>
     public string Describe()

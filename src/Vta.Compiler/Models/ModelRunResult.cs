@@ -3,8 +3,12 @@ using Vta.Sim;
 
 namespace Vta.Compiler.Models;
 
-/// <summary>One step of a run: where it ran, how long it took on the host, and the device counters it added (zero on the CPU).</summary>
-public sealed record LayerRecord(string Name, string Kind, ExecutionTarget Target, double Seconds, SimCounters Counters, long? Cycles = null);
+/// <summary>
+/// One step of a run: where it ran, how long it took on the host, and the device counters it added (zero on the CPU).
+/// On a device that models time, a VTA step also has the cycles and the timing report (per-module busy, stalled, idle) it added.
+/// </summary>
+public sealed record LayerRecord(string Name, string Kind, ExecutionTarget Target, double Seconds, SimCounters Counters, long? Cycles = null,
+    Vta.Sim.Timing.TimingReport? Timing = null);
 
 /// <summary>What <see cref="CompiledModel.Run"/> returns.</summary>
 public sealed record ModelRunResult(
@@ -30,4 +34,14 @@ public sealed record ModelRunOptions
     public bool KeepValues { get; init; }
 
     public Vta.Runtime.Commands.CommandQueueOptions? Queue { get; init; }
+
+    /// <summary>The back end of the CPU nodes (default: the managed kernels); prepared once per graph and back end.</summary>
+    public Vta.Compiler.Cpu.ICpuBackend? CpuBackend { get; init; }
+
+    /// <summary>A CPU part already prepared (<see cref="CompiledModel.PrepareCpu"/>); takes precedence over <see cref="CpuBackend"/>.</summary>
+    public Vta.Compiler.Cpu.IPreparedCpu? PreparedCpu { get; init; }
+
+    /// <summary>The prepared CPU part a run of <paramref name="graph"/> uses.</summary>
+    internal Vta.Compiler.Cpu.IPreparedCpu CpuFor(Graph graph) => PreparedCpu
+        ?? Vta.Compiler.Cpu.CpuBackends.PrepareFor(graph, CpuBackend ?? Vta.Compiler.Cpu.ManagedCpuBackend.Instance, () => CompiledModel.CpuNodesOf(graph));
 }

@@ -7,7 +7,9 @@ namespace Vta.Compiler.Passes;
 
 /// <summary>
 /// Rewrites every pre-quantized conv2d and dense that VTA could run into its VTA form (<see cref="VtaConv2d"/>,
-/// <see cref="VtaDense"/>; arithmetic in <see cref="VtaRequantization"/>). VTA ops take and give int8: a uint8 value
+/// <see cref="VtaDense"/>; arithmetic in <see cref="VtaRequantization"/>): TFLite-style conv2d/dense on quantized types, and
+/// ONNX QLinearConv/QLinearMatMul (with the bias add that follows a QLinearMatMul; see <see cref="QLinearLayers"/>), both
+/// described as a <see cref="QuantizedLayer"/> first. VTA ops take and give int8: a uint8 value
 /// (s, z) is the int8 value (s, z − 128) with bytes x − 128, which is exact, so a uint8 producer gets an int8 twin
 /// (a requantize with equal scales) and a rewritten node's int8 output is turned back into the original uint8 value only
 /// where a CPU op or a graph output reads it. Other nodes keep their ops and types, so their arithmetic is the model's.
@@ -32,6 +34,10 @@ public sealed class LowerQuantizedToVta(VtaConfig? config = null) : IGraphPass
         var state = new RewriteState(graph);
         foreach (Node node in graph.Nodes)
         {
+            if (state.Absorbed.Contains(node.Name))
+            {
+                continue;
+            }
             if (!TryRewrite(state, node))
             {
                 foreach (string input in node.Inputs)
@@ -51,11 +57,21 @@ public sealed class LowerQuantizedToVta(VtaConfig? config = null) : IGraphPass
 
     private bool TryRewrite(RewriteState s, Node node)
     {
-        Graph g = s.Graph;
-        if (node.Op is not (Conv2d or Dense) || node.Inputs.Count < 2 || !g.IsConstant(node.Inputs[1])
-            || (node.Inputs.Count == 3 && !g.IsConstant(node.Inputs[2])))
+        QuantizedLayer? layer = node.Op switch
         {
-            return false;
+            Conv2d or Dense => DescribeTflite(s.Graph, node),
+            QLinearConv2d or QLinearMatMul => QLinearLayers.Describe(s.Graph, node, config),
+            _ => null,
+        };
+        return layer is not null && Emit(s, node, layer);
+    }
+
+    /// <summary>A TFLite-style conv2d or dense on quantized types with constant weights (and bias), or null.</summary>
+    private QuantizedLayer? DescribeTflite(Graph g, Node node)
+    {
+        if (node.Inputs.Count < 2 || !g.IsConstant(node.Inputs[1]) || (node.Inputs.Count == 3 && !g.IsConstant(node.Inputs[2])))
+        {
+            return null;
         }
         TensorType x = g.TypeOf(node.Inputs[0]), y = g.TypeOf(node.Output);
         Tensor w = g.ConstantOf(node.Inputs[1])!;
@@ -63,20 +79,25 @@ public sealed class LowerQuantizedToVta(VtaConfig? config = null) : IGraphPass
         if (!IsQuantizedByte(x) || !IsQuantizedByte(y) || w.Quant is not { } wq || w.DType is not (DataType.Int8 or DataType.UInt8)
             || bias is { DType: not DataType.Int32 })
         {
-            return false;
+            return null;
         }
 
         // Weights channel-major (OIHW or [U, K]); the per-channel axis must be the output channels.
         int[] weights;
         int outAxis;
+        Shape weightShape = w.Shape;
+        ConvGeometry? geometry = null;
         if (node.Op is Conv2d conv)
         {
-            if (conv.Dilations != Size2d.One || !GroupsFit(conv, x, w))
+            (int ao, int ai, int ah, int aw) = conv.KernelLayout.Axes();
+            if (conv.Dilations != Size2d.One || !GroupsFit(config, conv.Groups, x.Shape[conv.Layout.ChannelAxis()], w.Shape[ao]))
             {
-                return false;
+                return null;
             }
-            outAxis = conv.KernelLayout.Axes().O;
+            outAxis = ao;
             weights = LayoutConversion.ToOihw(w.ToInt32Values(), w.Shape, conv.KernelLayout).Data;
+            weightShape = KernelLayout.Oihw.MakeShape(w.Shape[ao], w.Shape[ai], w.Shape[ah], w.Shape[aw]);
+            geometry = new ConvGeometry(conv.Strides, conv.Pads, conv.Groups, conv.Layout);
         }
         else
         {
@@ -85,7 +106,7 @@ public sealed class LowerQuantizedToVta(VtaConfig? config = null) : IGraphPass
         }
         if (wq.IsPerChannel && wq.Axis != outAxis)
         {
-            return false;
+            return null;
         }
 
         int channels = w.Shape[outAxis];
@@ -94,54 +115,57 @@ public sealed class LowerQuantizedToVta(VtaConfig? config = null) : IGraphPass
         {
             multipliers[c] = (double)x.Quant!.Scale * wq.ScaleAt(c) / y.Quant!.Scale;
         }
+        FusedActivation activation = node.Op is Conv2d c2 ? c2.Activation : ((Dense)node.Op).Activation;
+        (int min, int max) = QuantizedActivation.Range(activation, y);
+        return new QuantizedLayer(node.Inputs[0], weights, weightShape, [.. wq.ZeroPoints], multipliers, bias is null ? [] : bias.ToInt32Values(),
+            node.Output, min, max, geometry);
+    }
+
+    /// <summary>Adds the VTA node of <paramref name="layer"/> (named as <paramref name="node"/>), or notes why the layer keeps its arithmetic.</summary>
+    private bool Emit(RewriteState s, Node node, QuantizedLayer layer)
+    {
+        TensorType x = s.Graph.TypeOf(layer.Data), y = s.Graph.TypeOf(layer.Output);
+        int channels = layer.Channels;
         int inputZero = Int8ZeroPoint(x);
-        VtaLayerForm? form = VtaRequantization.Rewrite(weights, channels, wq.ZeroPoints.ToArray(), multipliers,
-            bias is null ? [] : bias.ToInt32Values(), inputZero, out string? reason);
+        VtaLayerForm? form = VtaRequantization.Rewrite(layer.Weights, channels, layer.WeightZeroPoints, layer.Multipliers, layer.Bias, inputZero,
+            out string? reason);
         if (form is null)
         {
-            _notes.Add($"{node.Name} ({node.Op.Kind}) keeps its own arithmetic: {reason}");
+            string kind = node.Op.Kind + (layer.Absorbed is { } add ? $" + {add.Op.Kind} {add.Name}" : string.Empty);
+            _notes.Add($"{node.Name} ({kind}) keeps its own arithmetic: {reason}");
             return false;
         }
 
-        FusedActivation activation = node.Op is Conv2d c2 ? c2.Activation : ((Dense)node.Op).Activation;
-        (int min, int max) = QuantizedActivation.Range(activation, y);
         int shift = y.DType == DataType.UInt8 ? -128 : 0;
         int zo = y.Quant!.ZeroPoint + shift;
-        Op op = node.Op is Conv2d cv
-            ? new VtaConv2d(cv.Strides, cv.Pads, cv.Groups, inputZero, zo, min + shift, max + shift, cv.Layout)
-            : new VtaDense(zo, min + shift, max + shift);
-        Shape weightShape = node.Op is Conv2d k
-            ? KernelLayout.Oihw.MakeShape(channels, w.Shape[k.KernelLayout.Axes().I], w.Shape[k.KernelLayout.Axes().H], w.Shape[k.KernelLayout.Axes().W])
-            : w.Shape;
+        Op op = layer.Conv is { } cv
+            ? new VtaConv2d(cv.Strides, cv.Pads, cv.Groups, inputZero, zo, layer.Min + shift, layer.Max + shift, cv.Layout)
+            : new VtaDense(zo, layer.Min + shift, layer.Max + shift);
 
-        string data = s.Int8(node.Inputs[0]);
+        string data = s.Int8(layer.Data);
         string wName = s.Builder.UniqueValueName(node.Name + "/vta_weights");
         string bName = s.Builder.UniqueValueName(node.Name + "/vta_bias");
         string kName = s.Builder.UniqueValueName(node.Name + "/vta_shifts");
-        s.Builder.AddConstant(wName, Tensor.FromArray(weightShape, form.Weights));
+        s.Builder.AddConstant(wName, Tensor.FromArray(layer.WeightShape, form.Weights));
         s.Builder.AddConstant(bName, Tensor.FromArray(new Shape(channels), form.Bias));
         s.Builder.AddConstant(kName, Tensor.FromArray(new Shape(channels), form.Shifts));
-        string output = y.DType == DataType.UInt8 ? s.Builder.UniqueValueName(node.Output + "/int8") : node.Output;
+        string output = y.DType == DataType.UInt8 ? s.Builder.UniqueValueName(layer.Output + "/int8") : layer.Output;
         s.Builder.AddNode(node.Name, op, [data, wName, bName, kName], output, Quantization.PerTensor(y.Quant.Scale, zo));
-        if (output != node.Output)
+        if (output != layer.Output)
         {
-            s.ProducedAsInt8(node.Output, output);
+            s.ProducedAsInt8(layer.Output, output);
+        }
+        if (layer.Absorbed is { } absorbed)
+        {
+            s.Absorbed.Add(absorbed.Name);
         }
         _forms[node.Name] = form;
         return true;
     }
 
     /// <summary>Groups of 1, or whole blocks per group on both sides (the operator compiler's rule) when a configuration is known.</summary>
-    private bool GroupsFit(Conv2d conv, TensorType x, Tensor w)
-    {
-        if (conv.Groups == 1)
-        {
-            return true;
-        }
-        int inPerGroup = x.Shape[conv.Layout.ChannelAxis()] / conv.Groups;
-        int outPerGroup = w.Shape[conv.KernelLayout.Axes().O] / conv.Groups;
-        return config is not null && inPerGroup % config.BlockIn == 0 && outPerGroup % config.BlockOut == 0;
-    }
+    internal static bool GroupsFit(VtaConfig? config, int groups, int inChannels, int outChannels) =>
+        groups == 1 || (config is not null && inChannels / groups % config.BlockIn == 0 && outChannels / groups % config.BlockOut == 0);
 
     private static bool IsQuantizedByte(TensorType t) =>
         t.DType is DataType.Int8 or DataType.UInt8 && t.Quant is { IsPerChannel: false };
@@ -157,6 +181,9 @@ public sealed class LowerQuantizedToVta(VtaConfig? config = null) : IGraphPass
         public Graph Graph { get; } = graph;
 
         public GraphBuilder Builder { get; } = GraphBuilder.StartFrom(graph);
+
+        /// <summary>Nodes a rewritten layer replaced besides its own (a QLinearMatMul's bias add).</summary>
+        public HashSet<string> Absorbed { get; } = [];
 
         /// <summary>The int8 version of a value: itself, or its twin (created on first use) when it is uint8.</summary>
         public string Int8(string value)

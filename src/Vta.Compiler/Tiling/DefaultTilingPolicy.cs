@@ -18,54 +18,12 @@ public sealed class DefaultTilingPolicy : ITilingPolicy
     {
         ConvTiling? best = null;
         double bestCost = double.MaxValue;
-        int[] rows = TileSizes(problem.Rows.Grid), cols = TileSizes(problem.Cols.Grid);
-        int[] chunkSizes = [.. Divisors(problem.InBlocks).OrderDescending()];
-        foreach (int accBuffers in new[] { 2, 1 })
+        foreach (var s in TilingSpace.Fitting(problem, epilogue, config))
         {
-            foreach (int tg in Divisors(problem.Groups))
+            double cost = s.Cost;
+            if (cost < bestCost)
             {
-                foreach (int to in Divisors(problem.OutBlocks))
-                {
-                    foreach (int tn in Divisors(problem.BatchBlocks))
-                    {
-                        foreach (int qh in rows)
-                        {
-                            foreach (int qw in cols)
-                            {
-                                var shape = new ConvTiling(tn, tg, to, 1, qh, qw, LoopOrder.WeightsOuter, accBuffers);
-                                if (new ConvSchedule(problem, shape, epilogue, config).AccNeeded > config.AccBuffDepth)
-                                {
-                                    continue;
-                                }
-
-                                foreach (int ct in chunkSizes)
-                                {
-                                    bool fitted = false;
-                                    foreach (var order in new[] { LoopOrder.WeightsOuter, LoopOrder.InputsOuter })
-                                    {
-                                        var s = new ConvSchedule(problem, shape with { InBlocks = ct, Order = order }, epilogue, config);
-                                        if (!s.Fits)
-                                        {
-                                            continue;
-                                        }
-
-                                        fitted = true;
-                                        double cost = s.Cost;
-                                        if (cost < bestCost)
-                                        {
-                                            (best, bestCost) = (s.T, cost);
-                                        }
-                                    }
-
-                                    if (fitted)
-                                    {
-                                        break;
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+                (best, bestCost) = (s.T, cost);
             }
         }
 

@@ -25,6 +25,9 @@ public sealed record UnitTiming(TimingUnit Unit, long Busy, long StalledOnToken,
 
     public UnitTiming Add(UnitTiming other) => new(Unit, Busy + other.Busy, StalledOnToken + other.StalledOnToken,
         StalledOnQueueFull + other.StalledOnQueueFull, Idle + other.Idle);
+
+    public UnitTiming Minus(UnitTiming other) => new(Unit, Busy - other.Busy, StalledOnToken - other.StalledOnToken,
+        StalledOnQueueFull - other.StalledOnQueueFull, Idle - other.Idle);
 }
 
 /// <summary>How many instructions of a kind ran and the cycles they kept their module busy.</summary>
@@ -34,6 +37,8 @@ public sealed record KindTiming(InsnKind Kind, long Count, long Cycles)
     public string Name => string.Concat(Kind.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 
     public KindTiming Add(KindTiming other) => new(Kind, Count + other.Count, Cycles + other.Cycles);
+
+    public KindTiming Minus(KindTiming other) => new(Kind, Count - other.Count, Cycles - other.Cycles);
 }
 
 /// <summary>
@@ -112,6 +117,28 @@ public sealed class TimingReport
         return new TimingReport(Cycles + other.Cycles, ClockMHz, Runs + other.Runs, Instructions + other.Instructions,
             GemmUsefulCycles + other.GemmUsefulCycles, [.. Units.Zip(other.Units, (a, b) => a.Add(b))],
             [.. Kinds.Zip(other.Kinds, (a, b) => a.Add(b))]);
+    }
+
+    /// <summary>
+    /// What was added to a running total since <paramref name="earlier"/> was taken from it (<c>total.Minus(before)</c>):
+    /// the runs in between, for per-layer figures. Throws when <paramref name="earlier"/> is not a prefix of this report.
+    /// </summary>
+    public TimingReport Minus(TimingReport earlier)
+    {
+        ArgumentNullException.ThrowIfNull(earlier);
+        if (earlier.ClockMHz != ClockMHz)
+        {
+            throw new ArgumentException($"cannot subtract a report at {earlier.ClockMHz} MHz from one at {ClockMHz} MHz", nameof(earlier));
+        }
+
+        if (earlier.Runs > Runs || earlier.Cycles > Cycles || earlier.Instructions > Instructions)
+        {
+            throw new ArgumentException($"the earlier report ({earlier.Runs} runs, {earlier.Cycles} cycles) is not part of this one ({Runs} runs, {Cycles} cycles)", nameof(earlier));
+        }
+
+        return new TimingReport(Cycles - earlier.Cycles, ClockMHz, Runs - earlier.Runs, Instructions - earlier.Instructions,
+            GemmUsefulCycles - earlier.GemmUsefulCycles, [.. Units.Zip(earlier.Units, (a, b) => a.Minus(b))],
+            [.. Kinds.Zip(earlier.Kinds, (a, b) => a.Minus(b))]);
     }
 
     /// <summary>

@@ -26,7 +26,7 @@ public class CompiledModelRunTests
         Assert.Equal(first.Counters.ToList(), second.Counters.ToList());
         // Weights move once per run: what the loads read is at least the packed weights, and the same both times.
         Assert.True(first.Counters.WgtLoadNbytes >= m.VtaLayers.Sum(l => (long)l.PackedWeights.Length));
-        Assert.Equal(m.Steps.Count, first.Layers.Count);
+        Assert.Equal(m.Program.Steps.Count, first.Layers.Count);
     }
 
     [Fact]

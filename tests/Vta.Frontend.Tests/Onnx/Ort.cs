@@ -13,9 +13,10 @@ internal static class Ort
     public static Tensor[] Run(byte[] model, IReadOnlyDictionary<string, Tensor> inputs)
     {
         using SessionOptions options = new() { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        // Without VNNI, ORT's fast u8s8 GEMM saturates 16-bit pair sums; the exact u8u8 path is the reference.
+        // Without VNNI, ORT's fast u8s8 GEMM saturates 16-bit pair sums; its exact u8u8 path is the reference. That path
+        // has no kernel for int8 activations (whose s8s8 kernels do not saturate): those models keep the default.
         options.AddSessionConfigEntry("session.x64quantprecision", "1");
-        using InferenceSession session = new(model, options);
+        using InferenceSession session = Open(model, options);
         List<OrtValue> values = [.. inputs.Values.Select(ToOrt)];
         try
         {
@@ -27,6 +28,19 @@ internal static class Ort
         finally
         {
             values.ForEach(v => v.Dispose());
+        }
+    }
+
+    private static InferenceSession Open(byte[] model, SessionOptions exact)
+    {
+        try
+        {
+            return new InferenceSession(model, exact);
+        }
+        catch (OnnxRuntimeException e) when (e.Message.Contains("tensor(int8)", StringComparison.Ordinal))
+        {
+            using SessionOptions plain = new() { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+            return new InferenceSession(model, plain);
         }
     }
 

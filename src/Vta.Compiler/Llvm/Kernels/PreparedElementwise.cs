@@ -31,12 +31,15 @@ public sealed class PreparedSoftmax : PreparedKernel
     }
 }
 
-/// <summary>Per-tensor requantize between 8-bit types.</summary>
+/// <summary>
+/// Per-tensor requantize between 8-bit types. The element count is a run-time argument (<see cref="ElementwiseKernel"/>),
+/// so the dozens of requantize nodes of a model share two kernels instead of compiling one per shape.
+/// </summary>
 public sealed class PreparedRequantize : PreparedKernel
 {
     private readonly int[] _params;
 
-    private PreparedRequantize(RequantizeKernel definition, TensorType outType, int[] parameters)
+    private PreparedRequantize(ElementwiseKernel definition, TensorType outType, int[] parameters)
         : base(definition, outType) => _params = parameters;
 
     public static PreparedRequantize? TryCreate(TensorType data, TensorType outType, out string? reason)
@@ -48,14 +51,16 @@ public sealed class PreparedRequantize : PreparedKernel
             return null;
         }
         (int m, int s) = FixedPoint.QuantizeMultiplier((double)data.Quant!.Scale / outType.Quant!.Scale);
-        int[] p = [m, s, data.Quant.ZeroPoint, outType.Quant.ZeroPoint, (int)outType.DType.MinValue(), (int)outType.DType.MaxValue()];
-        return new PreparedRequantize(new RequantizeKernel(data.Shape.ElementCount, data.DType == DataType.Int8, outType.DType == DataType.Int8), outType, p);
+        int[] p = [data.Shape.ElementCount, m, s, data.Quant.ZeroPoint, outType.Quant.ZeroPoint, (int)outType.DType.MinValue(), (int)outType.DType.MaxValue()];
+        KernelElement a = data.DType == DataType.Int8 ? KernelElement.Int8 : KernelElement.UInt8;
+        KernelElement y = outType.DType == DataType.Int8 ? KernelElement.Int8 : KernelElement.UInt8;
+        return new PreparedRequantize(new ElementwiseKernel(ElementwiseOp.Requantize, a, a, y, false, false), outType, p);
     }
 
     public override Tensor Run(Tensor input)
     {
         Tensor output = Tensor.Zeros(OutType);
-        Call(input.Data, output.Data, _params);
+        Call(input.Data, null, output.Data, _params, null);
         return output;
     }
 }

@@ -41,6 +41,7 @@ internal static partial class LlvmBuild
     [LibraryImport(Lib, StringMarshalling = Utf8)] internal static partial nint LLVMBuildZExt(nint b, nint value, nint type, string name);
     [LibraryImport(Lib, StringMarshalling = Utf8)] internal static partial nint LLVMBuildTrunc(nint b, nint value, nint type, string name);
     [LibraryImport(Lib, StringMarshalling = Utf8)] internal static partial nint LLVMBuildSIToFP(nint b, nint value, nint type, string name);
+    [LibraryImport(Lib, StringMarshalling = Utf8)] internal static partial nint LLVMBuildFPToSI(nint b, nint value, nint type, string name);
     [LibraryImport(Lib, StringMarshalling = Utf8)] internal static partial nint LLVMBuildFPExt(nint b, nint value, nint type, string name);
     [LibraryImport(Lib, StringMarshalling = Utf8)] internal static partial nint LLVMBuildFPTrunc(nint b, nint value, nint type, string name);
     [LibraryImport(Lib, StringMarshalling = Utf8)] internal static partial nint LLVMBuildBitCast(nint b, nint value, nint type, string name);

@@ -1,0 +1,128 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Vta.Cli.Output;
+using Vta.Compiler.Graphs;
+using Vta.Compiler.Models;
+using Vta.Compiler.Packages;
+using Vta.Compiler.Programs;
+using Vta.Compiler.Tuning;
+using Vta.Frontend;
+using Vta.Hardware.Config;
+
+namespace Vta.Cli.Commands;
+
+/// <summary>
+/// vta compile (after tvmc compile): a model (.onnx, .tflite or zoo:NAME) to one .vtapkg holding the VTA programs, the
+/// packed weights, the static memory plan and the CPU part.
+/// </summary>
+internal static class CompileCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var model = new Argument<string>("MODEL") { Description = "A .onnx or .tflite file, or zoo:resnet18 / zoo:resnet34 / zoo:resnet50" };
+        var output = new Option<string>("--output", "-o") { Description = "The package to write (.vtapkg)", HelpName = "FILE", Required = true };
+        var quantize = new Option<string?>("--quantize")
+        {
+            Description = "Quantization of a float model: tvm (TVM's power-of-2 scheme, the default), tvm:global_scale=G, percentile[:P] or kl "
+                + "(calibrated; add ',power2=false' for general multipliers)",
+            HelpName = "SCHEME",
+        };
+        var calibration = new Option<string?>("--calibration") { Description = "Calibration samples for percentile/kl: an .npz, an image or a folder of them", HelpName = "PATH" };
+        var records = new Option<string?>("--tuning-records") { Description = "Tilings found by 'vta tune' (layers not in the file use the default policy)", HelpName = "FILE" };
+        var cpuNodes = new Option<string?>("--cpu-nodes") { Description = "Nodes to keep on the CPU, comma-separated (names as in the imported graph)", HelpName = "NAMES" };
+        var config = CliOptions.Config();
+        var json = CliOptions.Json();
+        var command = new Command("compile", "Compile a model for VTA into one package (.vtapkg): VTA programs, packed weights, memory plan, CPU part")
+        {
+            model, output, quantize, calibration, records, cpuNodes, config, json,
+        };
+        command.SetAction(parse =>
+        {
+            VtaConfig cfg = CliOptions.ResolveConfig(parse, config);
+            string source = parse.GetValue(model)!;
+            string path = parse.GetValue(output)!;
+            Graph imported = ModelLoader.Load(source);
+            (Graph graph, string? quantization) = ModelPreparation.Prepare(imported, source, parse.GetValue(quantize), parse.GetValue(calibration), context.Err);
+            var options = new ModelCompileOptions
+            {
+                ForceCpu = CliOptions.SplitNames(parse.GetValue(cpuNodes)),
+                TilingPolicy = parse.GetValue(records) is { } r ? TuningRecords.Load(r).PolicyFor(cfg) : null,
+            };
+            CompiledModel compiled = ModelCompiler.Compile(graph, cfg, options);
+            if (compiled.VtaLayers.Count == 0)
+            {
+                context.Err.WriteLine($"vta: warning: no layer of {source} runs on VTA (the whole model is on the CPU)");
+            }
+
+            var info = new PackageInfo(imported.Name, Zoo(source) ? source : Path.GetFileName(source), DateTimeOffset.UtcNow, CliApp.ToolVersion, quantization, compiled.Notes);
+            var package = VtaPackage.FromModel(compiled, info);
+            package.Save(path);
+            foreach (string note in compiled.Notes)
+            {
+                context.Err.WriteLine($"vta: note: {note}");
+            }
+
+            Summary summary = Summarize(package, path);
+            if (parse.GetValue(json))
+            {
+                context.WriteJson(summary.Json());
+            }
+            else
+            {
+                context.Console.Write(Tables.KeyValue($"{source} → {path}", summary.Rows()));
+            }
+
+            return CliApp.ExitOk;
+        });
+        return command;
+    }
+
+    private static bool Zoo(string source) => source.StartsWith(Compiler.ModelZoo.Zoo.Prefix, StringComparison.OrdinalIgnoreCase);
+
+    private static Summary Summarize(VtaPackage p, string path) => new(
+        path,
+        p.Info.Model,
+        p.Config.Name,
+        p.Program.Steps.OfType<VtaProgramStep>().Count(),
+        p.Program.Steps.OfType<CpuProgramStep>().Count(),
+        p.Program.InstructionCount,
+        p.Program.Image.LongLength,
+        p.Program.ActivationBytes,
+        new FileInfo(path).Length);
+
+    private sealed record Summary(string Path, string Model, string Config, int VtaLayers, int CpuNodes, int Instructions, long ImageBytes,
+        long ActivationBytes, long FileBytes)
+    {
+        public JsonObject Json() => new()
+        {
+            ["package"] = Path,
+            ["model"] = Model,
+            ["config"] = Config,
+            ["vta_layers"] = VtaLayers,
+            ["cpu_nodes"] = CpuNodes,
+            ["instructions"] = Instructions,
+            ["image_bytes"] = ImageBytes,
+            ["activation_bytes"] = ActivationBytes,
+            ["file_bytes"] = FileBytes,
+        };
+
+        public IEnumerable<(string, string)> Rows() =>
+        [
+            ("model", Model),
+            ("configuration", Config),
+            ("VTA layers", N(VtaLayers)),
+            ("CPU nodes", N(CpuNodes)),
+            ("VTA instructions", N(Instructions)),
+            ("DRAM image (weights, micro-ops, code)", Bytes(ImageBytes)),
+            ("DRAM for activations (planned)", Bytes(ActivationBytes)),
+            ("package file", Bytes(FileBytes)),
+        ];
+
+        private static string N(long v) => v.ToString("N0", CultureInfo.InvariantCulture);
+
+        private static string Bytes(long v) => v >= 1 << 20
+            ? string.Create(CultureInfo.InvariantCulture, $"{v / 1048576.0:F2} MiB")
+            : string.Create(CultureInfo.InvariantCulture, $"{v / 1024.0:F1} KiB");
+    }
+}

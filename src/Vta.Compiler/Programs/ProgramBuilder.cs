@@ -1,0 +1,184 @@
+using System.Runtime.InteropServices;
+using Vta.Compiler.Graphs;
+using Vta.Compiler.Models;
+using Vta.Compiler.Ops.Conv2d;
+using Vta.Hardware.Config;
+using Vta.Hardware.Isa;
+using Vta.Runtime.Commands;
+using Vta.Runtime.Devices;
+
+namespace Vta.Compiler.Programs;
+
+/// <summary>
+/// Turns a <see cref="CompiledModel"/> into a <see cref="ModelProgram"/>: plans the activations (lifetimes over the
+/// steps), records every VTA layer's instruction stream on a <see cref="RecordingDevice"/>, then lays the arena out and
+/// relocates the recorded addresses to it. The program is data-independent: the same one runs every input.
+/// </summary>
+public static class ProgramBuilder
+{
+    public static ModelProgram Build(CompiledModel model, CommandQueueOptions? queue = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        VtaConfig config = model.Config;
+        var recorder = new RecordingDevice(config);
+        var drafts = Plan(model, recorder.Alignment, out MemoryPlanner planner);
+        (long[] offsets, long activationBytes) = planner.Solve();
+
+        var runsPerLayer = new Dictionary<VtaLayer, (int First, int Count)>();
+        using (var commands = new CommandQueue(recorder, queue))
+        {
+            foreach (Draft d in drafts.Where(d => d.Layer is not null))
+            {
+                VtaLayer layer = d.Layer!;
+                DeviceBuffer weights = recorder.AddConstant(MemoryMarshal.AsBytes(layer.PackedWeights.AsSpan()));
+                DeviceBuffer bias = recorder.AddConstant(layer.PackedBias);
+                DeviceBuffer shifts = recorder.AddConstant(layer.PackedShifts);
+                DeviceBuffer data = recorder.PlaceActivation(offsets[d.Source], d.SourceBytes);
+                DeviceBuffer output = recorder.PlaceActivation(offsets[d.Region], layer.Output.Elements);
+                int first = recorder.Runs.Count;
+                layer.Plan.Emit(commands, new ConvOperands(data, weights, output, Bias: bias, Shifts: shifts));
+                commands.Synchronize();
+                runsPerLayer[layer] = (first, recorder.Runs.Count - first);
+            }
+        }
+
+        return Layout(model, recorder, drafts, offsets, activationBytes, runsPerLayer);
+    }
+
+    /// <summary>One step before placement: the regions it reads and writes (ids in the planner).</summary>
+    private sealed record Draft(ModelStep Step, int Region = -1, int Source = -1, long SourceBytes = 0, VtaLayer? Layer = null, bool Pad = false);
+
+    private static List<Draft> Plan(CompiledModel model, int alignment, out MemoryPlanner planner)
+    {
+        planner = new MemoryPlanner(alignment);
+        var drafts = new List<Draft>();
+        var regionOf = new Dictionary<string, int>();
+        foreach (ModelStep step in model.Steps)
+        {
+            int index = drafts.Count;
+            switch (step)
+            {
+                case PackStep p:
+                    regionOf[p.Value] = planner.Add(p.Shape.Elements, index);
+                    drafts.Add(new Draft(step, Region: regionOf[p.Value]));
+                    break;
+                case UnpackStep u:
+                    planner.Use(regionOf[u.Value], index);
+                    drafts.Add(new Draft(step, Region: regionOf[u.Value]));
+                    break;
+                case VtaStep v:
+                    VtaLayer layer = v.Layer;
+                    int input = regionOf[layer.Node.Inputs[0]];
+                    planner.Use(input, index);
+                    long inputBytes = layer.Input.Elements;
+                    if (layer.HostPadding != Pads2d.Zero)
+                    {
+                        PackedShape padded = Padded(layer.Input, layer.HostPadding);
+                        int temp = planner.Add(padded.Elements, index);
+                        planner.Use(temp, index + 1);
+                        drafts.Add(new Draft(step, Region: temp, Source: input, Pad: true, Layer: null));
+                        (input, inputBytes, index) = (temp, padded.Elements, index + 1);
+                    }
+
+                    regionOf[layer.Node.Output] = planner.Add(layer.Output.Elements, index);
+                    drafts.Add(new Draft(step, Region: regionOf[layer.Node.Output], Source: input, SourceBytes: inputBytes, Layer: layer));
+                    break;
+                default:
+                    drafts.Add(new Draft(step));
+                    break;
+            }
+        }
+
+        return drafts;
+    }
+
+    private static ModelProgram Layout(CompiledModel model, RecordingDevice recorder, List<Draft> drafts, long[] offsets, long activationBytes,
+        Dictionary<VtaLayer, (int First, int Count)> runsPerLayer)
+    {
+        VtaConfig config = model.Config;
+        int align = recorder.Alignment;
+        IReadOnlyList<RecordedRun> runs = recorder.Runs;
+        byte[] constants = recorder.ConstantImage;
+        long Align(long at) => (at + align - 1) / align * align;
+
+        // Place first (constants, each run's micro-ops, each run's instructions, activations), then write.
+        long position = constants.Length;
+        var uopAt = new long[runs.Count];
+        var insnAt = new long[runs.Count];
+        for (int r = 0; r < runs.Count; r++)
+        {
+            uopAt[r] = position = Align(position);
+            position += runs[r].Uops.Length;
+        }
+
+        for (int r = 0; r < runs.Count; r++)
+        {
+            insnAt[r] = position = Align(position);
+            position += (long)runs[r].Count * VtaConfig.InsnBytes;
+        }
+
+        long activationsAt = Align(position);
+        var bytes = new byte[activationsAt];
+        constants.CopyTo(bytes, 0);
+        for (int r = 0; r < runs.Count; r++)
+        {
+            RecordedRun run = runs[r];
+            long uops = uopAt[r];
+            run.Uops.CopyTo(bytes, uops);
+            Span<byte> code = bytes.AsSpan((int)insnAt[r], run.Count * VtaConfig.InsnBytes);
+            run.Instructions.CopyTo(code);
+            ProgramRelocation.Relocate(code, run.Count, config, (_, m, addr) => ArenaOffset(addr, m, run, uops, activationsAt));
+        }
+
+        var steps = new List<ProgramStep>();
+        foreach (Draft d in drafts)
+        {
+            long At(int region) => activationsAt + offsets[region];
+            switch (d.Step)
+            {
+                case PackStep p:
+                    steps.Add(new PackProgramStep(p.Name, p.Value, p.Shape, p.Layout, At(d.Region)));
+                    break;
+                case UnpackStep u:
+                    steps.Add(new UnpackProgramStep(u.Name, u.Value, u.Shape, u.Layout, At(d.Region)));
+                    break;
+                case CpuStep c:
+                    steps.Add(new CpuProgramStep(c.Node.Name));
+                    break;
+                case VtaStep v when d.Pad:
+                    steps.Add(new PadProgramStep(v.Name + "/pad", At(d.Source), v.Layer.Input, v.Layer.HostPadding, v.Layer.PadValue, At(d.Region)));
+                    break;
+                case VtaStep v:
+                    VtaLayer layer = v.Layer;
+                    (int first, int count) = runsPerLayer[layer];
+                    ProgramChunk[] chunks = [.. Enumerable.Range(first, count).Select(r => new ProgramChunk(insnAt[r], runs[r].Count))];
+                    DataLayout layout = layer.Node.Op is VtaConv2d conv ? conv.Layout : DataLayout.Nchw;
+                    steps.Add(new VtaProgramStep(v.Name, layer.Node.Op.Kind, chunks, layer.Node.Output, layer.Output, layout, At(d.Region),
+                        new VtaLayerSummary(layer.Workload.Spec, layer.Plan.Tiling.ToString(), layer.Macs)));
+                    break;
+                default:
+                    throw new InvalidOperationException($"unknown step {d.Step}");
+            }
+        }
+
+        return new ModelProgram(config, bytes, activationsAt + Math.Max(activationBytes, align), align, steps);
+    }
+
+    /// <summary>Recorded address → arena offset, refusing scratch reads other than the run's own micro-ops.</summary>
+    private static long ArenaOffset(long addr, MemInsn m, RecordedRun run, long uopAt, long activationsAt)
+    {
+        if (addr >= RecordingDevice.ScratchBase)
+        {
+            if (m.MemoryType != MemoryType.Uop || addr < run.UopBase || addr >= run.UopBase + run.Uops.Length)
+            {
+                throw new InvalidOperationException($"{m.Op} {m.MemoryType} reads queue scratch at 0x{addr:X8}: only micro-op loads may");
+            }
+
+            return uopAt + (addr - run.UopBase);
+        }
+
+        return addr >= RecordingDevice.ActivationBase ? activationsAt + (addr - RecordingDevice.ActivationBase) : addr - RecordingDevice.ConstantBase;
+    }
+
+    private static PackedShape Padded(PackedShape s, Pads2d p) => s with { Height = s.Height + p.Top + p.Bottom, Width = s.Width + p.Left + p.Right };
+}

@@ -1,0 +1,76 @@
+using System.Text.Json.Nodes;
+using Vta.Frontend.Labels;
+using Vta.Hardware.Config;
+
+namespace Vta.Cli.Tests;
+
+/// <summary>vta classify on the ONNX MobileNetV2 (against ONNX Runtime) and on the keyword-spotting model with a WAV clip.</summary>
+public class ClassifyModelsTests
+{
+    [Fact]
+    public void OnnxMobileNetV2TopOneEqualsOnnxRuntimeOnChelsea()
+    {
+        using var dir = new TempDir();
+        var (code, stdout, stderr) = Cli.Run("classify", "--models", ClassifyTestModels.Folder, "--model", ClassifyTestModels.Onnx, "--json",
+            "--config", dir.Config(VtaConfig.Default));
+
+        Assert.True(code == 0, stderr);
+        JsonObject o = JsonNode.Parse(stdout)!.AsObject();
+        Assert.Equal("ImageNetFloatNchw(224)", (string?)o["preprocess"]);
+        Assert.EndsWith("classification_classes_ILSVRC2012.txt", (string?)o["labels"], StringComparison.Ordinal);
+        JsonObject reference = o["reference"]!.AsObject();
+        Assert.Equal("onnxruntime", (string?)reference["source"]);
+        JsonArray top = o["top"]!.AsArray();
+        Assert.Equal((int)reference["top1"]!, (int)top[0]!["index"]!);
+        Assert.True((bool)reference["top1_equal"]!);
+        // ONNX Runtime's answer on chelsea (shared/models/README.md); 1000 classes, so no background offset.
+        Assert.Equal("Egyptian cat", (string?)top[0]!["label"]);
+        // Scores are the softmax of the logits: they sum to at most 1 and are ranked.
+        double sum = top.Sum(p => (double)p!["score"]!);
+        Assert.InRange(sum, 0.5, 1.0 + 1e-6);
+        Assert.True((double)top[0]!["score"]! >= (double)top[1]!["score"]!);
+        Assert.InRange((int)reference["top5_overlap"]!, 3, 5);
+        // The logits are dequantized int8 (one LSB is the output scale), so the error in LSB is the error over that scale.
+        double abs = (double)reference["max_abs_diff"]!, lsb = (double)reference["max_lsb_diff"]!;
+        Assert.True(abs > 0 == lsb > 0);
+        Assert.Equal(lsb, Math.Round(lsb), 2);
+    }
+
+    [Fact]
+    public void KeywordSpottingHearsUnknownInMarvinLikeItsReference()
+    {
+        using var dir = new TempDir();
+        // --image is the old name of --input; a WAV clip goes through it just as well.
+        var (code, stdout, stderr) = Cli.Run("classify", "--models", ClassifyTestModels.Folder, "--model", ClassifyTestModels.Kws,
+            "--image", ClassifyTestModels.Marvin, "--json", "--config", dir.Config(VtaConfig.Default));
+
+        Assert.True(code == 0, stderr);
+        JsonObject o = JsonNode.Parse(stdout)!.AsObject();
+        Assert.StartsWith("MFCC 49x10 int8", (string?)o["preprocess"], StringComparison.Ordinal);
+        Assert.Null(o["labels"]);
+        JsonArray top = o["top"]!.AsArray();
+        Assert.Equal(5, top.Count);
+        JsonObject reference = o["reference"]!.AsObject();
+        Assert.Equal("reference executor", (string?)reference["source"]);
+        Assert.Equal((int)reference["top1"]!, (int)top[0]!["index"]!);
+        Assert.True((bool)reference["top1_equal"]!);
+        // "marvin" is not one of the ten keywords: the README expects Unknown, the last of the built-in labels.
+        Assert.Equal(LabelSet.KeywordSpotting.Count - 1, (int)top[0]!["index"]!);
+        Assert.Equal("Unknown", (string?)top[0]!["label"]);
+        Assert.True((long)o["counters"]!["gemm_counter"]! > 0);
+    }
+
+    [Fact]
+    public void KeywordSpottingPrintsTheClipAndBuiltInLabels()
+    {
+        using var dir = new TempDir();
+        var (code, stdout, stderr) = Cli.Run("classify", "--models", ClassifyTestModels.Folder, "--model", ClassifyTestModels.Kws,
+            "--input", ClassifyTestModels.Marvin, "--topk", "2", "--config", dir.Config(VtaConfig.Default));
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("marvin_617de221_0.wav", stdout, StringComparison.Ordinal);
+        Assert.Contains("labels: built in", stdout, StringComparison.Ordinal);
+        Assert.Matches(@"│\s*1\s*│\s*11\s*│\s*Unknown\s*│", stdout);
+        Assert.Contains("reference (reference executor): top-1 11 Unknown, the same", stdout, StringComparison.Ordinal);
+    }
+}

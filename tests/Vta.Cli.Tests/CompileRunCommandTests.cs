@@ -1,0 +1,103 @@
+using System.Text.Json.Nodes;
+using Vta.Compiler.Cpu;
+using Vta.Compiler.Graphs;
+using Vta.Frontend;
+using Vta.Frontend.Npz;
+
+namespace Vta.Cli.Tests;
+
+/// <summary>vta compile and vta run, after tvmc: a package file, .npz inputs and outputs, counters, timing, bad input.</summary>
+public class CompileRunCommandTests
+{
+    private static readonly string s_model = ClassifyTestModels.PathOf(ClassifyTestModels.ResNet8);
+
+    [Fact]
+    public void ARunOfTheCompiledPackageEqualsThePlainInt8ExecutorAndTimingAddsCyclesPerLayer()
+    {
+        using var dir = new TempDir();
+        string pkg = dir.File("resnet8.vtapkg");
+        var (code, stdout, stderr) = Cli.Run("compile", s_model, "--output", pkg, "--json");
+        Assert.True(code == 0, stderr);
+        Assert.Equal(10, (int)JsonNode.Parse(stdout)!["vta_layers"]!);
+
+        // Inputs from an .npz: the model's input, seeded.
+        Graph graph = ModelLoader.Load(s_model);
+        string input = graph.Inputs[0];
+        Tensor x = NpzTensors.Random(graph.TypeOf(input), new Random(7));
+        string inputs = dir.File("in.npz");
+        NpzFile.Save(inputs, [NpzTensors.ToNpy(input, x)]);
+
+        (code, stdout, stderr) = Cli.Run("run", pkg, "--inputs", inputs, "--output", dir.File("out.npz"), "--json", "--device", "timing",
+            "--stats", dir.File("stats.json"), "--cpu-backend", "managed");
+        Assert.True(code == 0, stderr);
+        JsonNode run = JsonNode.Parse(stdout)!;
+        NpyArray output = Assert.Single(NpzFile.Load(dir.File("out.npz")));
+        Assert.Equal(graph.Outputs[0], output.Name);
+        Tensor expected = ReferenceExecutor.Run(Compiler.Models.ModelCompiler.Compile(graph, Hardware.Config.VtaConfig.Default).Graph,
+            new Dictionary<string, Tensor> { [input] = x })[graph.Outputs[0]];
+        Assert.Equal(expected.AsBytes().ToArray(), output.Bytes.ToArray());
+
+        Assert.True((long)run["counters"]!["gemm_counter"]! > 0);
+        Assert.True((long)run["cycles"]! > 0);
+        Assert.InRange((double)run["gemm_utilization"]!, 0.01, 1.0);
+        JsonArray layers = run["layers"]!.AsArray();
+        long vtaCycles = layers.Where(l => (string?)l!["target"] == "vta").Sum(l => (long)l!["cycles"]!);
+        Assert.Equal((long)run["cycles"]!, vtaCycles);
+        Assert.Equal((long)run["counters"]!["gemm_counter"]!, layers.Sum(l => (long)l!["counters"]!["gemm_counter"]!));
+        Assert.Equal(run["counters"]!.ToJsonString(), JsonNode.Parse(File.ReadAllText(dir.File("stats.json")))!["counters"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void WithoutInputsEveryInputGetsSeededRandomDataAndTheBehavioralCountersEqualTheTimingOnes()
+    {
+        using var dir = new TempDir();
+        string pkg = dir.File("m.vtapkg");
+        Assert.Equal(0, Cli.Run("compile", s_model, "--output", pkg).Code);
+
+        JsonNode a = JsonNode.Parse(Cli.Run("run", pkg, "--json", "--seed", "1", "--output", dir.File("a.npz")).Out)!;
+        JsonNode b = JsonNode.Parse(Cli.Run("run", pkg, "--json", "--seed", "1", "--device", "timing", "--output", dir.File("b.npz")).Out)!;
+        Cli.Run("run", pkg, "--json", "--seed", "2", "--output", dir.File("c.npz"));
+
+        Assert.Equal(a["counters"]!.ToJsonString(), b["counters"]!.ToJsonString());
+        Assert.Null(a["cycles"]);
+        Assert.Equal(Bytes(dir.File("a.npz")), Bytes(dir.File("b.npz")));
+        Assert.NotEqual(Bytes(dir.File("a.npz")), Bytes(dir.File("c.npz")));
+    }
+
+    [Fact]
+    public void BadInputIsRefusedNamingTheFileAndNothingIsWritten()
+    {
+        using var dir = new TempDir();
+        string pkg = dir.File("m.vtapkg");
+        Assert.Equal(0, Cli.Run("compile", s_model, "--output", pkg).Code);
+
+        var (code, _, stderr) = Cli.Run("run", dir.File("missing.vtapkg"));
+        Assert.Equal(1, code);
+        Assert.Contains("missing.vtapkg", stderr, StringComparison.Ordinal);
+
+        string notPkg = dir.Write("model.vtapkg", "not a zip");
+        (code, _, stderr) = Cli.Run("run", notPkg, "--output", dir.File("never.npz"));
+        Assert.Equal(1, code);
+        Assert.Contains("model.vtapkg", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(dir.File("never.npz")));
+
+        string wrong = dir.File("wrong.npz");
+        NpzFile.Save(wrong, [NpyArray.Create<float>("input_1", [1, 32, 32, 3], new float[32 * 32 * 3])]);
+        (code, _, stderr) = Cli.Run("run", pkg, "--inputs", wrong, "--output", dir.File("never.npz"));
+        Assert.Equal(1, code);
+        Assert.Contains("wrong.npz", stderr, StringComparison.Ordinal);
+        Assert.Contains("float32", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(dir.File("never.npz")));
+
+        (code, _, stderr) = Cli.Run("compile", dir.File("nope.tflite"), "--output", dir.File("x.vtapkg"));
+        Assert.Equal(1, code);
+        Assert.Contains("nope.tflite", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(dir.File("x.vtapkg")));
+
+        (code, _, stderr) = Cli.Run("compile", s_model, "--output", dir.File("y.vtapkg"), "--quantize", "tvm");
+        Assert.Equal(1, code);
+        Assert.Contains("already quantized", stderr, StringComparison.Ordinal);
+    }
+
+    private static byte[] Bytes(string npz) => Assert.Single(NpzFile.Load(npz)).Bytes.ToArray();
+}
