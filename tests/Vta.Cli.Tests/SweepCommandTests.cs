@@ -77,12 +77,28 @@ public class SweepCommandTests
     }
 
     [Fact]
-    public void OutputIsRequiredAndModelsAreNotYetSweepable()
+    public void OutputIsRequiredAndAModelThatCannotBeLoadedIsAnErrorNamingIt()
     {
         var (code, _, stderr) = Cli.Run("sweep", "ops:resnet18", "--vary", "LOG_BLOCK=4");
         Assert.Equal(2, code);
         Assert.Contains("--output", stderr, StringComparison.Ordinal);
         using var dir = new TempDir();
-        Assert.Contains("model compiler", Cli.AssertError(Cli.Run("sweep", "zoo:resnet18", "--output", dir.File("x.csv"))), StringComparison.Ordinal);
+        Assert.Contains("missing.onnx", Cli.AssertError(Cli.Run("sweep", dir.File("missing.onnx"), "--output", dir.File("x.csv"))), StringComparison.Ordinal);
+        Assert.False(File.Exists(dir.File("x.csv")));
+    }
+
+    [Fact]
+    public void AWholeModelSweepsWithFailedPointsRecordedAndLogBlock5Running()
+    {
+        using var dir = new TempDir();
+        string csv = dir.File("m.csv");
+        var (code, stdout, stderr) = Cli.Run("sweep", ClassifyTestModels.PathOf(ClassifyTestModels.ResNet8), "--vary", "LOG_BLOCK=3,5", "--output", csv, "--json");
+
+        Assert.True(code == 0, stderr);
+        string[] rows = [.. File.ReadAllLines(csv).Where(l => !l.StartsWith('#')).Skip(1)];
+        Assert.Equal(2, rows.Length);
+        Assert.Contains(rows, r => r.Split(',')[2] == "5" && r.Contains(",ok,", StringComparison.Ordinal));
+        Assert.All(rows, r => Assert.True(r.Contains(",ok,", StringComparison.Ordinal) || r.Contains(",failed,", StringComparison.Ordinal)));
+        Assert.Contains("\"cycles\"", stdout, StringComparison.Ordinal);
     }
 }

@@ -32,17 +32,19 @@ internal static class ClassifyCommand
         });
         var cpuNodes = new Option<string?>("--cpu-nodes") { Description = "Nodes to keep on the CPU, comma-separated (names as in the imported graph)", HelpName = "NAMES" };
         var device = DeviceOption.Create();
+        var cpuBackend = CliOptions.CpuBackend();
+        var report = new Option<string?>("--report") { Description = "Write a report of the run: .html (self-contained) or .md (figures beside it)", HelpName = "FILE" };
         var config = CliOptions.Config();
         var json = CliOptions.Json();
         var command = new Command("classify", "Classify a photo or a WAV clip with a pre-quantized model compiled for VTA and run on the simulator (MobileNetV2 and chelsea.png by default)")
         {
-            model, input, labels, models, topk, cpuNodes, config, device, json,
+            model, input, labels, models, topk, cpuNodes, config, device, cpuBackend, report, json,
         };
         command.SetAction(parse =>
         {
             var request = new ClassifyRequest(parse.GetValue(model), parse.GetValue(input), parse.GetValue(labels), parse.GetValue(models), parse.GetValue(topk),
                 CliOptions.ResolveConfig(parse, config), parse.GetValue(device),
-                [.. (parse.GetValue(cpuNodes) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]);
+                CliOptions.SplitNames(parse.GetValue(cpuNodes)), parse.GetValue(cpuBackend)!, parse.GetValue(report), context.Err.WriteLine);
             ClassifyResult result = ClassifyErrors.Guard(() => ClassifyPipeline.Run(request));
             if (parse.GetValue(json))
             {

@@ -54,7 +54,7 @@ internal static class SweepCommand
             var (i, n) = ParseShard(parse.GetValue(shard));
             var space = new SweepSpace([.. (parse.GetValue(vary) ?? []).Select(SweepAxis.Parse)], parse.GetValue(samples), parse.GetValue(seed));
             var baseConfig = CliOptions.ResolveConfig(parse, config);
-            var definition = new SweepDefinition(SweepTargets.Resolve(name), baseConfig, space,
+            var definition = new SweepDefinition(ResolveTarget(name, context), baseConfig, space,
                 parse.GetValue(device) is { } d ? FpgaDevice.Find(d) : null);
             var runner = new SweepRunner(definition) { MaxDegreeOfParallelism = Math.Max(1, parse.GetValue(jobs)) };
             string path = parse.GetValue(output)!;
@@ -88,6 +88,20 @@ internal static class SweepCommand
             return Task.FromResult(Finish(context, path, parse.GetValue(report), parse.GetValue(json)));
         });
         return command;
+    }
+
+    /// <summary>A model (zoo:NAME, .onnx, .tflite; float models quantized with TVM's scheme) or an operator set.</summary>
+    private static ISweepTarget ResolveTarget(string name, CliContext context)
+    {
+        bool model = name.StartsWith("zoo:", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
+            || name.EndsWith(".tflite", StringComparison.OrdinalIgnoreCase);
+        if (!model)
+        {
+            return SweepTargets.Resolve(name);
+        }
+
+        var graph = ModelPreparation.Prepare(Vta.Frontend.ModelLoader.Load(name), name, null, null, context.Err).Graph;
+        return new ModelSweepTarget(name, graph);
     }
 
     private static Command CreateMerge(CliContext context)

@@ -80,6 +80,26 @@ public sealed class BoundProgram : IDisposable
         return new ModelRunResult(outputs, counters, records, total.Elapsed.TotalSeconds, options.KeepValues ? host : null);
     }
 
+    /// <summary>
+    /// Runs only the VTA steps, on whatever the activations hold: for timing and counters, which do not depend on values
+    /// (sweeps, with the timing simulator skipping the arithmetic).
+    /// </summary>
+    public void RunVtaStepsOnly()
+    {
+        foreach (VtaProgramStep step in Program.Steps.OfType<VtaProgramStep>())
+        {
+            RunChunks(step);
+        }
+    }
+
+    private void RunChunks(VtaProgramStep step)
+    {
+        foreach (ProgramChunk chunk in step.Chunks)
+        {
+            Device.Run(_arena.Slice(chunk.Offset, (long)chunk.Count * VtaConfig.InsnBytes), chunk.Count);
+        }
+    }
+
     public void Dispose()
     {
         if (!_allocation.IsFreed)
@@ -123,10 +143,7 @@ public sealed class BoundProgram : IDisposable
                 host[u.Value] = ActivationPacking.Unpack(Read(u.Offset, u.Shape), u.Shape, Graph.TypeOf(u.Value), u.Layout);
                 return "unpack";
             case VtaProgramStep v:
-                foreach (ProgramChunk chunk in v.Chunks)
-                {
-                    Device.Run(_arena.Slice(chunk.Offset, (long)chunk.Count * VtaConfig.InsnBytes), chunk.Count);
-                }
+                RunChunks(v);
 
                 if (options.KeepValues)
                 {

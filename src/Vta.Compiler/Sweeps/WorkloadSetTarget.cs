@@ -95,15 +95,11 @@ public static class SweepTargets
                 return Set(name, "dcgan.CT", _ => 1);
         }
 
-        // MODEL TARGET PLUG-IN POINT: once ModelCompiler (src/Vta.Compiler/Models) is stable, resolve "zoo:NAME" and
-        // model files here to a ModelSweepTarget : ISweepTarget whose Evaluate compiles the graph with
-        // ModelCompiler.Compile(graph, config) and runs the CompiledModel on a TimingDevice (SkipExecution) summing
-        // TotalReport; the runner, CSV, shards, resources and report need no change.
+        // Whole models (zoo:NAME, .onnx, .tflite) are imported by the command line, which builds a ModelSweepTarget.
         if (name.StartsWith("zoo:", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
             || name.EndsWith(".tflite", StringComparison.OrdinalIgnoreCase))
         {
-            throw new FormatException($"'{name}': whole-model sweeps need the model compiler, which is not wired in yet; "
-                + "sweep its operator set instead (ops:resnet18, ops:mobilenet, ops:dcgan)");
+            throw new FormatException($"'{name}' is a model: import it and sweep a {nameof(ModelSweepTarget)}");
         }
 
         if (name.StartsWith("ops:", StringComparison.OrdinalIgnoreCase))

@@ -72,7 +72,7 @@ internal sealed class ClassifyModel : IDisposable
     }
 
     /// <summary>Reads <paramref name="inputPath"/>, runs it on <paramref name="device"/> and on the reference, and ranks the top <paramref name="topK"/>.</summary>
-    public ClassifyOutcome Classify(string inputPath, IVtaDevice device, int topK)
+    public ClassifyOutcome Classify(string inputPath, IVtaDevice device, int topK, ModelRunOptions? options = null)
     {
         var seconds = new Dictionary<string, double>();
         var clock = Stopwatch.StartNew();
@@ -80,7 +80,7 @@ internal sealed class ClassifyModel : IDisposable
         var inputs = new Dictionary<string, Tensor> { [Input.Name] = input };
         seconds["input"] = Lap(clock);
 
-        ModelRunResult run = Compiled.Run(device, inputs);
+        ModelRunResult run = Compiled.Run(device, inputs, options);
         seconds["run"] = Lap(clock);
         seconds["vta"] = run.VtaSeconds;
         seconds["cpu"] = run.CpuSeconds;

@@ -1,3 +1,6 @@
+using Vta.Compiler.Cpu;
+using Vta.Compiler.Models;
+using Vta.Compiler.Reports;
 using Vta.Hardware.Config;
 using Vta.Runtime.Devices;
 using Vta.Sim.Timing;
@@ -6,7 +9,7 @@ namespace Vta.Cli.Commands.Classify;
 
 /// <summary>What <c>vta classify</c> was asked to do; null files take the defaults from the models folder.</summary>
 internal sealed record ClassifyRequest(string? Model, string? Input, string? Labels, string? ModelsFolder, int TopK, VtaConfig Config, string? Device,
-    IReadOnlyList<string> CpuNodes);
+    IReadOnlyList<string> CpuNodes, string CpuBackend = CpuBackends.LlvmName, string? Report = null, Action<string>? Warn = null);
 
 /// <summary>What <c>vta classify</c> found, with the figures it reports.</summary>
 internal sealed record ClassifyResult(ClassifyModel Model, ClassifyOutcome Outcome, string DeviceName, TimingReport? Timing)
@@ -33,7 +36,15 @@ internal static class ClassifyPipeline
         imported.Input.CheckKind(input, imported.Path); // before the compile, so that a wrong file fails fast
         using ClassifyModel model = ClassifyModel.Compile(imported, files, request.Config, request.CpuNodes);
         using IVtaDevice device = DeviceOption.Open(request.Device, request.Config);
-        ClassifyOutcome outcome = model.Classify(input, device, request.TopK);
+        ICpuBackend backend = CpuBackends.Create(request.CpuBackend, request.Warn);
+        var options = new ModelRunOptions { PreparedCpu = model.Compiled.PrepareCpu(backend) };
+        ClassifyOutcome outcome = model.Classify(input, device, request.TopK, options);
+        if (request.Report is { } report)
+        {
+            RunReportWriter.Write(RunReport.Build(model.Compiled, outcome.Run, device.Name), report);
+            request.Warn?.Invoke($"vta: wrote {report}");
+        }
+
         return new ClassifyResult(model, outcome, device.Name, (device as TimingDevice)?.TotalReport);
     }
 }
