@@ -109,7 +109,7 @@ public class SweepSpaceTests
         Assert.Equal(9, Assert.IsType<WorkloadSetTarget>(SweepTargets.Resolve("ops:mobilenet")).Workloads.Count);
         Assert.Equal(3, Assert.IsType<WorkloadSetTarget>(SweepTargets.Resolve("ops:dcgan")).Workloads.Count);
         Assert.Single(Assert.IsType<WorkloadSetTarget>(SweepTargets.Resolve("dense:n=1,ci=64,co=32")).Workloads);
-        Assert.Contains("model compiler", Assert.Throws<FormatException>(() => SweepTargets.Resolve("zoo:resnet18")).Message, StringComparison.Ordinal);
+        Assert.Contains("ModelSweepTarget", Assert.Throws<FormatException>(() => SweepTargets.Resolve("zoo:resnet18")).Message, StringComparison.Ordinal);
         Assert.Throws<FormatException>(() => SweepTargets.Resolve("ops:vgg"));
     }
 }
