@@ -74,3 +74,20 @@ public class ClassifyModelsTests
         Assert.Contains("reference (reference executor): top-1 11 Unknown, the same", stdout, StringComparison.Ordinal);
     }
 }
+
+/// <summary>zoo:resnet18 (TVM's resnet18_v1 structure, quantized with TVM's scheme) beside TVM's published counters.</summary>
+public class ClassifyZooResNet18Tests
+{
+    [Fact]
+    public void ConvolutionGemmWorkEqualsTvmsAndOnlyTheDenseLayerIsAdded()
+    {
+        var (code, stdout, stderr) = Cli.Run("classify", "--model", "zoo:resnet18", "--models", ClassifyTestModels.Folder, "--json", "--cpu-backend", "managed");
+        Assert.True(code == 0, stderr);
+        System.Text.Json.Nodes.JsonNode o = System.Text.Json.Nodes.JsonNode.Parse(stdout)!;
+        long ours = (long)o["counters"]!["gemm_counter"]!, tvm = (long)o["tvm_published"]!["gemm_counter"]!;
+
+        // TVM leaves the 512→1000 dense on the CPU; we run it on VTA: ⌈1000/16⌉ output blocks × 512/16 input blocks.
+        Assert.Equal((1000 + 15) / 16 * (512 / 16), ours - tvm);
+        Assert.True((bool)o["reference"]!["top1_equal"]! || (int)o["reference"]!["top5_overlap"]! >= 4);
+    }
+}

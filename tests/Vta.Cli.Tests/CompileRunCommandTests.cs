@@ -99,5 +99,29 @@ public class CompileRunCommandTests
         Assert.Contains("already quantized", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void TuningRecordsFromVtaTuneChangeTheTilingsButNeverTheIntegersAndNeverAddCycles()
+    {
+        using var dir = new TempDir();
+        string records = dir.File("records.json");
+        var (code, _, stderr) = Cli.Run("tune", s_model, "--trials", "3", "--output", records);
+        Assert.True(code == 0, stderr);
+        Assert.Equal(0, Cli.Run("compile", s_model, "--output", dir.File("default.vtapkg")).Code);
+        (code, _, stderr) = Cli.Run("compile", s_model, "--output", dir.File("tuned.vtapkg"), "--tuning-records", records);
+        Assert.True(code == 0, stderr);
+
+        JsonNode plain = JsonNode.Parse(Cli.Run("run", dir.File("default.vtapkg"), "--json", "--device", "timing", "--output", dir.File("a.npz")).Out)!;
+        JsonNode tuned = JsonNode.Parse(Cli.Run("run", dir.File("tuned.vtapkg"), "--json", "--device", "timing", "--output", dir.File("b.npz")).Out)!;
+
+        Assert.Equal(Bytes(dir.File("a.npz")), Bytes(dir.File("b.npz")));
+        Assert.True((long)tuned["cycles"]! <= (long)plain["cycles"]!, $"{tuned["cycles"]} > {plain["cycles"]}");
+
+        string foreign = dir.Write("foreign.json", File.ReadAllText(records).Replace("1x16_i8w8a32_15_15_18_17", "1x32_i8w8a32_15_15_18_17", StringComparison.Ordinal));
+        (code, _, stderr) = Cli.Run("compile", s_model, "--output", dir.File("never.vtapkg"), "--tuning-records", foreign);
+        Assert.Equal(1, code);
+        Assert.Contains("foreign.json", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(dir.File("never.vtapkg")));
+    }
+
     private static byte[] Bytes(string npz) => Assert.Single(NpzFile.Load(npz)).Bytes.ToArray();
 }

@@ -6,6 +6,9 @@ using Vta.Cli.Output;
 using Vta.Compiler.Graphs;
 using Vta.Compiler.Models;
 using Vta.Frontend.Labels;
+using Vta.Hardware.Config;
+using Vta.Runtime.Demos;
+using Vta.Sim;
 
 namespace Vta.Cli.Commands;
 
@@ -90,6 +93,9 @@ internal static class ClassifyCommand
             ["device"] = r.DeviceName,
             ["top"] = new JsonArray([.. x.Top.Select(p => (JsonNode)new JsonObject { ["index"] = p.Index, ["label"] = p.Label, ["score"] = Math.Round(p.Score, 6) })]),
             ["counters"] = counters,
+            ["tvm_published"] = TvmCountersFor(m) is { } published
+                ? new JsonObject(published.ToList().Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value))))
+                : null,
             ["seconds"] = seconds,
             ["reference"] = ReferenceJson(x.Reference),
             ["layers"] = new JsonObject { ["vta"] = m.Compiled.VtaLayers.Count, ["cpu"] = m.Compiled.Steps.OfType<CpuStep>().Count() },
@@ -118,6 +124,16 @@ internal static class ClassifyCommand
         ["max_lsb_diff"] = c.MaxLsbDiff,
     };
 
+    /// <summary>
+    /// TVM's published counters for the same run, where there are any: zoo:resnet18 (the structure of resnet18_v1) on the
+    /// default 1x16 configuration at 224×224. Counters do not depend on weight values, so synthetic weights compare.
+    /// </summary>
+    private static SimCounters? TvmCountersFor(ClassifyModel m) =>
+        m.ModelPath.Equals("zoo:resnet18", StringComparison.OrdinalIgnoreCase) && m.Compiled.Config.Name == VtaConfig.Default.Name
+            && m.Input.Type.Shape.SequenceEqual([1, 3, 224, 224])
+            ? TvmPublished.ResNet18
+            : null;
+
     /// <summary>"0.1602 (1 LSB)", or without the LSB part when the output has no quantization step.</summary>
     internal static string FormatError(ReferenceComparison c) => string.Create(CultureInfo.InvariantCulture,
         $"{c.MaxAbsDiff:0.####}{(c.MaxLsbDiff is { } l ? $" ({l:0.##} LSB)" : "")}");
@@ -141,10 +157,21 @@ internal static class ClassifyCommand
         }
 
         context.Console.Write(top);
-        var counters = Tables.Create("VTA counters (the whole model)", "counter", "value");
+        SimCounters? tvm = TvmCountersFor(m);
+        var counters = tvm is null
+            ? Tables.Create("VTA counters (the whole model)", "counter", "value")
+            : Tables.Create("VTA counters (the whole model) beside TVM's deploy_classification resnet18_v1", "counter", "value", "TVM", "ours / TVM");
+        var theirs = tvm?.ToList().ToDictionary(kv => kv.Key, kv => kv.Value);
         foreach (var (k, v) in x.Run.Counters.ToList())
         {
-            Tables.AddRow(counters, k, v.ToString("N0", ci));
+            if (theirs is null)
+            {
+                Tables.AddRow(counters, k, v.ToString("N0", ci));
+            }
+            else
+            {
+                Tables.AddRow(counters, k, v.ToString("N0", ci), theirs[k].ToString("N0", ci), theirs[k] == 0 ? "-" : ((double)v / theirs[k]).ToString("0.00", ci));
+            }
         }
 
         context.Console.Write(counters);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Spectre.Console;
 using Vta.Cli.Output;
 using Vta.Compiler.Cpu;
 using Vta.Compiler.Graphs;
@@ -48,7 +49,7 @@ internal static class RunCommand
             ModelRunResult result;
             using (var bound = new BoundProgram(pkg.Program, pkg.Graph, dev))
             {
-                result = bound.Run(feeds, new ModelRunOptions { PreparedCpu = cpu });
+                result = RunWithProgress(context, bound, feeds, new ModelRunOptions { PreparedCpu = cpu });
             }
 
             if (parse.GetValue(report) is { } reportPath)
@@ -81,6 +82,31 @@ internal static class RunCommand
             return CliApp.ExitOk;
         });
         return command;
+    }
+
+    /// <summary>The run, with a progress bar of steps on stderr when it is a terminal (a big model on the timing simulator takes a while).</summary>
+    private static ModelRunResult RunWithProgress(CliContext context, BoundProgram bound, Dictionary<string, Tensor> feeds, ModelRunOptions options)
+    {
+        if (!ReferenceEquals(context.Err, Console.Error) || Console.IsErrorRedirected)
+        {
+            return bound.Run(feeds, options);
+        }
+
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        ModelRunResult? result = null;
+        console.Progress().AutoClear(true).Start(ctx =>
+        {
+            ProgressTask task = ctx.AddTask("running", maxValue: bound.Program.Steps.Count);
+            result = bound.Run(feeds, options with
+            {
+                Progress = new Progress<RunProgress>(p =>
+                {
+                    task.Value = p.Done;
+                    task.Description = Markup.Escape(p.Step);
+                }),
+            });
+        });
+        return result!;
     }
 
     private static Dictionary<string, Tensor> Feeds(Graph graph, string? npz, int seed)

@@ -27,6 +27,9 @@ public sealed record ModelRunResult(
     public long? Cycles => Layers.Any(l => l.Cycles is not null) ? Layers.Sum(l => l.Cycles ?? 0) : null;
 }
 
+/// <summary>How far a run has got.</summary>
+public readonly record struct RunProgress(int Done, int Total, string Step);
+
 /// <summary>Options of one run.</summary>
 public sealed record ModelRunOptions
 {
@@ -40,6 +43,9 @@ public sealed record ModelRunOptions
 
     /// <summary>A CPU part already prepared (<see cref="CompiledModel.PrepareCpu"/>); takes precedence over <see cref="CpuBackend"/>.</summary>
     public Vta.Compiler.Cpu.IPreparedCpu? PreparedCpu { get; init; }
+
+    /// <summary>Told after each step: steps done, steps in all, the step's name (for progress bars on long runs).</summary>
+    public IProgress<RunProgress>? Progress { get; init; }
 
     /// <summary>The prepared CPU part a run of <paramref name="graph"/> uses.</summary>
     internal Vta.Compiler.Cpu.IPreparedCpu CpuFor(Graph graph) => PreparedCpu

@@ -74,6 +74,7 @@ public sealed class BoundProgram : IDisposable
                 ? ((TimingDevice)Device).TotalReport.Minus(timingBefore)
                 : null;
             records.Add(new LayerRecord(step.Name, kind, step.Target, seconds, delta, timing?.Cycles, timing));
+            options.Progress?.Report(new RunProgress(records.Count, Program.Steps.Count, step.Name));
         }
 
         var outputs = Graph.Outputs.ToDictionary(o => o, o => host[o]);
