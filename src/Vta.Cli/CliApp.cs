@@ -71,6 +71,7 @@ public static class CliApp
         root.Subcommands.Add(SweepCommand.Create(context));
         root.Subcommands.Add(CompileCommand.Create(context));
         root.Subcommands.Add(RunCommand.Create(context));
+        root.Subcommands.Add(ZooCommand.Create(context));
         root.Subcommands.Add(BenchCommand.Create(context));
         root.Subcommands.Add(TuneCommand.Create(context));
         return root;

@@ -123,5 +123,27 @@ public class CompileRunCommandTests
         Assert.False(File.Exists(dir.File("never.vtapkg")));
     }
 
+    /// <summary>zoo:resnet18 written as ONNX (as the ONNX Model Zoo's resnet18-v1-7 is) compiles and runs exactly as the built-in model.</summary>
+    [Fact]
+    public void TheExportedOnnxFileTakesTheSamePathAsTheBuiltInModel()
+    {
+        using var dir = new TempDir();
+        string onnx = dir.File("resnet18.onnx");
+        var (code, _, stderr) = Cli.Run("zoo", "export", "zoo:resnet18", "--output", onnx);
+        Assert.True(code == 0, stderr);
+
+        Assert.Equal(0, Cli.Run("compile", "zoo:resnet18", "--output", dir.File("zoo.vtapkg")).Code);
+        (code, _, stderr) = Cli.Run("compile", onnx, "--output", dir.File("file.vtapkg"));
+        Assert.True(code == 0, stderr);
+        JsonNode a = JsonNode.Parse(Cli.Run("run", dir.File("zoo.vtapkg"), "--json", "--cpu-backend", "managed", "--output", dir.File("a.npz")).Out)!;
+        JsonNode b = JsonNode.Parse(Cli.Run("run", dir.File("file.vtapkg"), "--json", "--cpu-backend", "managed", "--output", dir.File("b.npz")).Out)!;
+
+        Assert.Equal(Bytes(dir.File("a.npz")), Bytes(dir.File("b.npz")));
+        Assert.Equal(a["counters"]!.ToJsonString(), b["counters"]!.ToJsonString());
+        Graph zoo = ModelLoader.Load("zoo:resnet18");
+        Assert.Equal(["data"], zoo.Inputs);
+        Assert.Equal("float32[1,3,224,224]", zoo.TypeOf("data").DType.Name() + zoo.TypeOf("data").Shape);
+    }
+
     private static byte[] Bytes(string npz) => Assert.Single(NpzFile.Load(npz)).Bytes.ToArray();
 }
