@@ -5,7 +5,8 @@ namespace Vta.Compiler.Cpu;
 /// <summary>
 /// Reference kernels of <see cref="VtaConv2d"/> and <see cref="VtaDense"/>: plain int8 × int8 → int32 sums (the raw
 /// integer conv and dense kernels), then VTA's epilogue as its ALU runs it: + bias (already in the sums), arithmetic
-/// shift right per channel, + zero point, clamp. This is the "plain int8 executor" the VTA path must equal bit for bit.
+/// shift right per channel (folded form) or pre-shift, multiply, + rounding, two shifts (multiply form), all int32 with
+/// wrap-around like the ALU, + zero point, clamp. This is the "plain int8 executor" the VTA path must equal bit for bit.
 /// </summary>
 internal static class VtaKernels
 {
@@ -22,7 +23,7 @@ internal static class VtaKernels
         Conv2d raw = new(op.Strides, pads, Size2d.One, op.Groups, FusedActivation.None, op.Layout, KernelLayout.Oihw, DataType.Int32);
         Tensor acc = ConvKernel.Run(raw, x, Plain(weights), Plain(bias), new TensorType(DataType.Int32, outType.Shape));
         int[] channel = Tensor.ChannelIndexOf(outType.Shape, op.Layout.ChannelAxis());
-        return Finish(acc.As<int>(), channel, shifts.As<int>(), op.OutputZeroPoint, op.Min, op.Max, outType);
+        return Finish(acc.As<int>(), channel, shifts, op.OutputZeroPoint, op.Min, op.Max, outType);
     }
 
     public static Tensor Dense(VtaDense op, Tensor data, Tensor weights, Tensor bias, Tensor shifts, TensorType outType)
@@ -30,7 +31,7 @@ internal static class VtaKernels
         Dense raw = new(FusedActivation.None, DataType.Int32);
         Tensor acc = DenseKernel.Run(raw, Plain(data), Plain(weights), Plain(bias), new TensorType(DataType.Int32, outType.Shape));
         int[] channel = Tensor.ChannelIndexOf(outType.Shape, 1);
-        return Finish(acc.As<int>(), channel, shifts.As<int>(), op.OutputZeroPoint, op.Min, op.Max, outType);
+        return Finish(acc.As<int>(), channel, shifts, op.OutputZeroPoint, op.Min, op.Max, outType);
     }
 
     /// <summary>Pads H and W of a 4-D tensor with a constant integer.</summary>
@@ -46,13 +47,28 @@ internal static class VtaKernels
         return ShapeKernels.Pad(pad, x, outType);
     }
 
-    private static Tensor Finish(int[] acc, int[] channel, int[] shifts, int zeroPoint, int min, int max, TensorType outType)
+    private static Tensor Finish(int[] acc, int[] channel, Tensor requant, int zeroPoint, int min, int max, TensorType outType)
     {
+        int[] rows = requant.As<int>();
         sbyte[] y = new sbyte[acc.Length];
+        if (!VtaOpChecks.IsMultiplyForm(requant.Shape))
+        {
+            for (int i = 0; i < acc.Length; i++)
+            {
+                int v = unchecked((acc[i] >> rows[channel[i]]) + zeroPoint);
+                y[i] = (sbyte)Math.Clamp(v, min, max);
+            }
+            return new Tensor(outType, y);
+        }
+
+        int o = requant.Shape[1];
         for (int i = 0; i < acc.Length; i++)
         {
-            int v = unchecked((acc[i] >> shifts[channel[i]]) + zeroPoint);
-            y[i] = (sbyte)Math.Clamp(v, min, max);
+            int c = channel[i];
+            int v = acc[i] >> rows[c];
+            v = unchecked((v * rows[o + c]) + rows[(2 * o) + c]);
+            v = (v >> rows[(3 * o) + c]) >> rows[(4 * o) + c];
+            y[i] = (sbyte)Math.Clamp(unchecked(v + zeroPoint), min, max);
         }
         return new Tensor(outType, y);
     }

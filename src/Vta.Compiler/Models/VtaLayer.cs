@@ -3,6 +3,7 @@ using Vta.Runtime.Layout;
 using Vta.Compiler.Ops;
 using Vta.Compiler.Ops.Conv2d;
 using Vta.Compiler.Ops.Dense;
+using Vta.Compiler.Quant;
 using Vta.Compiler.Tiling;
 using Vta.Compiler.Workloads;
 using Vta.Hardware.Config;
@@ -12,7 +13,8 @@ namespace Vta.Compiler.Models;
 
 /// <summary>
 /// One VTA node compiled: the operator compiler's plan with the VTA-form epilogue (+ bias, &gt;&gt; per-channel shift,
-/// + zero point, clip), its weights, bias and shifts packed once, and the packed shapes it reads and writes. Input
+/// + zero point, clip; or the multiply form's + bias, &gt;&gt;, ×, +, &gt;&gt;, &gt;&gt;, + zero point, clip), its weights, bias and
+/// per-channel vectors (stacked in <see cref="PackedShifts"/>) packed once, and the packed shapes it reads and writes. Input
 /// channels are padded to whole blocks (zero weights); when the input's zero point is not 0, padding must be that
 /// zero point, which VTA's LOAD cannot insert, so the host pads the packed input (<see cref="HostPadding"/>).
 /// </summary>
@@ -60,12 +62,7 @@ public sealed class VtaLayer
     /// <summary>Compiles a <see cref="VtaConv2d"/> or <see cref="VtaDense"/> node; refusals are <see cref="VtaCompileException"/>s naming it.</summary>
     public static VtaLayer Compile(Graph graph, Node node, VtaConfig config, ITilingPolicy? policy = null)
     {
-        Tensor weights = Constant(graph, node, 1), bias = Constant(graph, node, 2), shifts = Constant(graph, node, 3);
-        int[] k = shifts.As<int>();
-        if (k.Any(v => v is < 0 or > 15))
-        {
-            throw new VtaCompileException(node.Name, $"shift amounts {k.Min()}..{k.Max()}: the ALU shifts by 0..15 only");
-        }
+        Tensor weights = Constant(graph, node, 1), bias = Constant(graph, node, 2), requant = Constant(graph, node, 3);
 
         TensorType inType = graph.TypeOf(node.Inputs[0]), outType = graph.TypeOf(node.Output);
         if (config.InpWidth != 8 || config.WgtWidth != 8 || config.AccWidth != 32)
@@ -88,7 +85,7 @@ public sealed class VtaLayer
             VtaDense x => (x.OutputZeroPoint, x.Min, x.Max),
             _ => throw new ArgumentException($"node '{node.Name}' ({node.Op.Kind}) is not a VTA op", nameof(node)),
         };
-        var epilogue = new Epilogue([new AddBias(), new ShiftRightPerChannel(), new AddImmediate(zo), new EpilogueClip(min, max)]);
+        (Epilogue epilogue, int[][] vectors) = Requantization(node, requant, config, zo, min, max);
 
         Workload workload;
         ConvLowering lowering;
@@ -120,8 +117,64 @@ public sealed class VtaLayer
         }
 
         ConvPlan plan = ConvPlan.Compile(lowering with { Epilogue = epilogue }, config, policy);
+        byte[] packedVectors = [.. vectors.SelectMany(v => PackedLayout.PackBias(v, config.Batch, config.BlockOut))];
         return new VtaLayer(node, workload, plan, input, output, hostPadding, padValue, packedWeights,
-            PackedLayout.PackBias(bias.As<int>(), config.Batch, config.BlockOut), PackedLayout.PackBias(k, config.Batch, config.BlockOut));
+            PackedLayout.PackBias(bias.As<int>(), config.Batch, config.BlockOut), packedVectors);
+    }
+
+    /// <summary>
+    /// The epilogue of the node's requantization and the per-channel vectors it reads, in their stacked order. Folded:
+    /// + bias, &gt;&gt; shift, + zo, clip. Multiply: + bias, [&gt;&gt; pre-shift], × m, + rounding, &gt;&gt; k1, [&gt;&gt; k2], + zo, clip; the
+    /// bracketed shifts are left out when every channel's is 0 (a shift by 0 changes nothing, so the CPU kernel agrees).
+    /// </summary>
+    private static (Epilogue Epilogue, int[][] Vectors) Requantization(Node node, Tensor requant, VtaConfig config, int zo, int min, int max)
+    {
+        int[] values = requant.As<int>();
+        if (!VtaOpChecks.IsMultiplyForm(requant.Shape))
+        {
+            CheckShifts(node, values);
+            return (new Epilogue([new AddBias(), new ShiftRightPerChannel(), new AddImmediate(zo), new EpilogueClip(min, max)]), [values]);
+        }
+
+        if (!config.HasAluMul)
+        {
+            throw new VtaCompileException(node.Name, $"the multiply form needs ALU MUL, which target '{config.Target}' does not have (only sim and intelfocl)");
+        }
+
+        VtaMultiplyRows rows = VtaMultiplyRows.FromStacked(values);
+        CheckShifts(node, [.. rows.PreShift, .. rows.Shift, .. rows.SecondShift]);
+        var vectors = new List<int[]>();
+        var steps = new List<EpilogueStep> { new AddBias() };
+        int Vector(int[] v)
+        {
+            vectors.Add(v);
+            return vectors.Count - 1;
+        }
+
+        if (rows.PreShift.Any(p => p != 0))
+        {
+            steps.Add(new ShiftRightPerChannel(Vector(rows.PreShift)));
+        }
+
+        steps.Add(new MulPerChannel(Vector(rows.Multiplier)));
+        steps.Add(new AddPerChannel(Vector(rows.Rounding)));
+        steps.Add(new ShiftRightPerChannel(Vector(rows.Shift)));
+        if (rows.SecondShift.Any(k => k != 0))
+        {
+            steps.Add(new ShiftRightPerChannel(Vector(rows.SecondShift)));
+        }
+
+        steps.Add(new AddImmediate(zo));
+        steps.Add(new EpilogueClip(min, max));
+        return (new Epilogue(steps), [.. vectors]);
+    }
+
+    private static void CheckShifts(Node node, int[] k)
+    {
+        if (k.Any(v => v is < 0 or > 15))
+        {
+            throw new VtaCompileException(node.Name, $"shift amounts {k.Min()}..{k.Max()}: the ALU shifts by 0..15 only");
+        }
     }
 
     /// <summary>Weights (O, I, taps) with I widened to <paramref name="iPad"/> by zeros.</summary>

@@ -17,8 +17,18 @@ public sealed record AddResidual : EpilogueStep;
 /// <summary>
 /// Arithmetic right shift of each output channel by its own amount (an int32 per channel in 0..15, loaded once as ACC
 /// elements like the bias): the per-channel requantization of pre-quantized models, as an ALU SHR with a vector operand.
+/// <see cref="Vector"/> picks one of the stacked per-channel vectors (the layer's "shifts" operand holds them in order).
 /// </summary>
-public sealed record ShiftRightPerChannel : EpilogueStep;
+public sealed record ShiftRightPerChannel(int Vector = 0) : EpilogueStep;
+
+/// <summary>
+/// Multiplies each output channel by its own int32 (ALU MUL with a vector operand, 32-bit wrap-around): the multiply
+/// form's requantization. Only fsim and intelfocl have MUL; the command queue refuses it elsewhere.
+/// </summary>
+public sealed record MulPerChannel(int Vector) : EpilogueStep;
+
+/// <summary>Adds each output channel's own int32 (ALU ADD with a vector operand): a rounding constant wider than 16 bits.</summary>
+public sealed record AddPerChannel(int Vector) : EpilogueStep;
 
 /// <summary>Adds a constant (an output zero point): ALU ADD with a 16-bit immediate.</summary>
 public sealed record AddImmediate(int Value) : EpilogueStep;
@@ -33,12 +43,16 @@ public enum AluOperand
     Bias,
     Residual,
 
-    /// <summary>The per-channel shift amounts, laid out like the bias.</summary>
+    /// <summary>One of the stacked per-channel vectors (shifts, multipliers, rounding), laid out like the bias.</summary>
     Shift,
 }
 
-/// <summary>One ALU instruction of a lowered epilogue.</summary>
-public readonly record struct AluStep(AluOpcode Op, AluOperand Operand, short Imm = 0);
+/// <summary>One ALU instruction of a lowered epilogue; <see cref="Vector"/> indexes the stacked per-channel vectors of a <see cref="AluOperand.Shift"/> operand.</summary>
+public readonly record struct AluStep(AluOpcode Op, AluOperand Operand, short Imm = 0, int Vector = 0)
+{
+    /// <summary>The opcode, operand and immediate (the vector index is read by name where it matters).</summary>
+    public void Deconstruct(out AluOpcode op, out AluOperand operand, out short imm) => (op, operand, imm) = (Op, Operand, Imm);
+}
 
 /// <summary>
 /// The fused epilogue of an operator: a list of steps turned into ALU instructions on the accumulator tile. The cast to
@@ -54,7 +68,16 @@ public sealed record Epilogue(IReadOnlyList<EpilogueStep> Steps)
 
     public bool NeedsResidual => Steps.Any(s => s is AddResidual);
 
-    public bool NeedsShift => Steps.Any(s => s is ShiftRightPerChannel);
+    public bool NeedsShift => ShiftVectors > 0;
+
+    /// <summary>How many stacked per-channel vectors (beside the bias) the steps read: one past the largest index.</summary>
+    public int ShiftVectors => Steps.Select(s => s switch
+    {
+        ShiftRightPerChannel v => v.Vector + 1,
+        MulPerChannel v => v.Vector + 1,
+        AddPerChannel v => v.Vector + 1,
+        _ => 0,
+    }).DefaultIfEmpty(0).Max();
 
     /// <summary>ALU instructions per output element (each runs once over every accumulator element).</summary>
     public int AluOpsPerElement => Lower().Count;
@@ -83,8 +106,14 @@ public sealed record Epilogue(IReadOnlyList<EpilogueStep> Steps)
                 case AddResidual:
                     ops.Add(new AluStep(AluOpcode.Add, AluOperand.Residual));
                     break;
-                case ShiftRightPerChannel:
-                    ops.Add(new AluStep(AluOpcode.Shr, AluOperand.Shift));
+                case ShiftRightPerChannel v:
+                    ops.Add(new AluStep(AluOpcode.Shr, AluOperand.Shift, Vector: v.Vector));
+                    break;
+                case MulPerChannel v:
+                    ops.Add(new AluStep(AluOpcode.Mul, AluOperand.Shift, Vector: v.Vector));
+                    break;
+                case AddPerChannel v:
+                    ops.Add(new AluStep(AluOpcode.Add, AluOperand.Shift, Vector: v.Vector));
                     break;
                 case AddImmediate { Value: 0 }:
                     break;
@@ -120,6 +149,8 @@ public sealed record Epilogue(IReadOnlyList<EpilogueStep> Steps)
                     throw new VtaCompileException(layer, $"shift by {s.Bits}: the ALU shifts by 0..15 only (the range fsim, HLS and Chisel agree on)");
                 case ShiftRight { Round: true, Bits: 0 }:
                     throw new VtaCompileException(layer, "a rounding shift needs at least 1 bit");
+                case ShiftRightPerChannel { Vector: < 0 } or MulPerChannel { Vector: < 0 } or AddPerChannel { Vector: < 0 }:
+                    throw new VtaCompileException(layer, $"{step}: a per-channel vector index must not be negative");
                 case AddImmediate a when a.Value is < short.MinValue or > short.MaxValue:
                     throw new VtaCompileException(layer, $"add {a.Value}: ALU immediates are 16-bit signed");
                 case Clip c when c.Lo > c.Hi:

@@ -13,10 +13,12 @@ namespace Vta.Compiler.Passes;
 /// (s, z) is the int8 value (s, z − 128) with bytes x − 128, which is exact, so a uint8 producer gets an int8 twin
 /// (a requantize with equal scales) and a rewritten node's int8 output is turned back into the original uint8 value only
 /// where a CPU op or a graph output reads it. Other nodes keep their ops and types, so their arithmetic is the model's.
-/// A grouped conv is rewritten only when its channels per group fill whole blocks of <c>config</c>; a layer whose
-/// multiplier cannot be expressed (see <see cref="VtaRequantization.Rewrite"/>) stays as it is, with a note.
+/// A grouped conv is rewritten only when its channels per group fill whole blocks of <c>config</c>. When the configuration
+/// has ALU MUL (fsim, intelfocl) and <paramref name="multiply"/> is set, a layer takes the multiply form (the model's own
+/// weights, <see cref="VtaMultiplyRequantization"/>) when it fits, else the folded form (<see cref="VtaRequantization"/>);
+/// a layer that fits neither stays as it is, with a note. <see cref="Forms"/> says which form each layer got.
 /// </summary>
-public sealed class LowerQuantizedToVta(VtaConfig? config = null) : IGraphPass
+public sealed class LowerQuantizedToVta(VtaConfig? config = null, bool multiply = true) : IGraphPass
 {
     private readonly List<string> _notes = [];
     private readonly Dictionary<string, VtaLayerForm> _forms = [];
@@ -127,8 +129,14 @@ public sealed class LowerQuantizedToVta(VtaConfig? config = null) : IGraphPass
         TensorType x = s.Graph.TypeOf(layer.Data), y = s.Graph.TypeOf(layer.Output);
         int channels = layer.Channels;
         int inputZero = Int8ZeroPoint(x);
-        VtaLayerForm? form = VtaRequantization.Rewrite(layer.Weights, channels, layer.WeightZeroPoints, layer.Multipliers, layer.Bias, inputZero,
-            out string? reason);
+        VtaLayerForm? form = null;
+        string? reason = null;
+        if (multiply && config is { HasAluMul: true })
+        {
+            form = VtaMultiplyRequantization.Rewrite(layer.Weights, channels, layer.WeightZeroPoints, layer.Multipliers, layer.Bias, inputZero, out reason);
+        }
+        form ??= VtaRequantization.Rewrite(layer.Weights, channels, layer.WeightZeroPoints, layer.Multipliers, layer.Bias, inputZero,
+            out reason);
         if (form is null)
         {
             string kind = node.Op.Kind + (layer.Absorbed is { } add ? $" + {add.Op.Kind} {add.Name}" : string.Empty);
@@ -148,7 +156,8 @@ public sealed class LowerQuantizedToVta(VtaConfig? config = null) : IGraphPass
         string kName = s.Builder.UniqueValueName(node.Name + "/vta_shifts");
         s.Builder.AddConstant(wName, Tensor.FromArray(layer.WeightShape, form.Weights));
         s.Builder.AddConstant(bName, Tensor.FromArray(new Shape(channels), form.Bias));
-        s.Builder.AddConstant(kName, Tensor.FromArray(new Shape(channels), form.Shifts));
+        Shape requantShape = form.Multiply is null ? new Shape(channels) : new Shape(VtaMultiplyRows.Count, channels);
+        s.Builder.AddConstant(kName, Tensor.FromArray(requantShape, form.RequantValues));
         string output = y.DType == DataType.UInt8 ? s.Builder.UniqueValueName(layer.Output + "/int8") : layer.Output;
         s.Builder.AddNode(node.Name, op, [data, wName, bName, kName], output, Quantization.PerTensor(y.Quant.Scale, zo));
         if (output != layer.Output)

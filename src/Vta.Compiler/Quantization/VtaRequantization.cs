@@ -2,9 +2,23 @@ namespace Vta.Compiler.Quant;
 
 /// <summary>
 /// The VTA form of one quantized conv or dense layer: int8 weights, int32 bias and a right shift per output channel,
-/// such that out = clamp(((Σ x·w + bias) &gt;&gt; shift) + zo) approximates the layer's own requantization.
+/// such that out = clamp(((Σ x·w + bias) &gt;&gt; shift) + zo) approximates the layer's own requantization (the folded
+/// form), or, with <see cref="Multiply"/>, the model's own weights and an ALU multiply (<see cref="VtaMultiplyRequantization"/>).
 /// </summary>
-public sealed record VtaLayerForm(sbyte[] Weights, int[] Bias, int[] Shifts);
+public sealed record VtaLayerForm(sbyte[] Weights, int[] Bias, int[] Shifts)
+{
+    /// <summary>The multiply form's per-channel rows; null for the folded form (<see cref="Shifts"/> is then the whole requantization).</summary>
+    public VtaMultiplyRows? Multiply { get; init; }
+
+    /// <summary>The multiply form's per-channel bound on |error| before the final rounding, in output steps; empty for the folded form.</summary>
+    public double[] ErrorBounds { get; init; } = [];
+
+    /// <summary>The requantization constant of the graph node: shifts int32 [O], or the multiply rows int32 [5, O].</summary>
+    public int[] RequantValues => Multiply?.Stacked() ?? Shifts;
+
+    /// <summary>"multiply" or "folded", for notes and reports.</summary>
+    public string Kind => Multiply is null ? "folded" : "multiply";
+}
 
 /// <summary>
 /// Rewrites a quantized layer into <see cref="VtaLayerForm"/>. VTA's ALU has no multiply, so the real multiplier

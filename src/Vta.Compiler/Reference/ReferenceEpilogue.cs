@@ -6,7 +6,10 @@ namespace Vta.Compiler.Reference;
 /// <summary>The epilogue and element-wise operators on plain int32 values, as their definitions read; int8 is the low byte.</summary>
 public static class ReferenceEpilogue
 {
-    /// <summary>Applies the steps to an (N, C, pixels) int32 tensor and truncates to int8; <paramref name="shifts"/> per channel when a step needs them.</summary>
+    /// <summary>
+    /// Applies the steps to an (N, C, pixels) int32 tensor and truncates to int8; <paramref name="shifts"/> holds the
+    /// stacked per-channel vectors (vector v of channel c at v·C + c) when a step needs them.
+    /// </summary>
     public static sbyte[] Apply(ReadOnlySpan<int> acc, Epilogue epilogue, int channels, int pixels, ReadOnlySpan<int> bias, ReadOnlySpan<int> residual,
         ReadOnlySpan<int> shifts = default)
     {
@@ -23,7 +26,9 @@ public static class ReferenceEpilogue
                     ShiftRight s => v >> s.Bits,
                     AddBias => unchecked(v + bias[c]),
                     AddResidual => unchecked(v + residual[i]),
-                    ShiftRightPerChannel => v >> shifts[c],
+                    ShiftRightPerChannel s => v >> shifts[(s.Vector * channels) + c],
+                    MulPerChannel m => unchecked(v * shifts[(m.Vector * channels) + c]),
+                    AddPerChannel a => unchecked(v + shifts[(a.Vector * channels) + c]),
                     AddImmediate a => unchecked(v + a.Value),
                     Clip k => Math.Clamp(v, k.Lo, k.Hi),
                     _ => throw new NotSupportedException(step.ToString()),

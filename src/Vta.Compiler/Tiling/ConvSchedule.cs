@@ -75,8 +75,8 @@ public sealed class ConvSchedule
 
     public int WgtRegion => WeightsLoadedOnce ? C.WgtBuffDepth : C.WgtBuffDepth / 2;
 
-    /// <summary>Per-channel ACC vectors the epilogue reads: the bias and the per-channel shift amounts.</summary>
-    public int ChannelVectors => (E.NeedsBias ? 1 : 0) + (E.NeedsShift ? 1 : 0);
+    /// <summary>Per-channel ACC vectors the epilogue reads: the bias and the stacked per-channel vectors (shifts, multipliers, rounding).</summary>
+    public int ChannelVectors => (E.NeedsBias ? 1 : 0) + E.ShiftVectors;
 
     /// <summary>All per-channel vectors stay in the ACC for the whole program when they take at most a quarter of it.</summary>
     public bool BiasResident => ChannelVectors > 0 && ChannelVectors * P.OutChannelBlocks <= C.AccBuffDepth / 4;
@@ -87,7 +87,7 @@ public sealed class ConvSchedule
     /// <summary>The bias vector first, then the shift vector, at the bottom of the ACC.</summary>
     public int BiasRegion => ChannelVectors * VectorRegion;
 
-    /// <summary>Where the shift vector starts in the ACC (after the bias, when there is one).</summary>
+    /// <summary>Where the first shift vector starts in the ACC (after the bias, when there is one); vector v is v·<see cref="VectorRegion"/> further.</summary>
     public int ShiftBase => E.NeedsBias ? VectorRegion : 0;
 
     public long AccBufferSize => AccTile * (E.NeedsResidual ? 2 : 1);

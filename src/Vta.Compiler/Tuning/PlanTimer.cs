@@ -52,7 +52,7 @@ public static class PlanTimer
                 Upload(outElements, c.OutElemBytes, _ => { }),
                 e.NeedsBias ? Upload(p.OutChannelBlocks, c.AccElemBytes, Bytes) : null,
                 e.NeedsResidual ? Upload(outElements, c.AccElemBytes, Bytes) : null,
-                e.NeedsShift ? Upload(p.OutChannelBlocks, c.AccElemBytes, Shifts) : null);
+                e.NeedsShift ? Upload((long)e.ShiftVectors * p.OutChannelBlocks, c.AccElemBytes, Shifts) : null);
             device.ClearCounters();
             using (var queue = new CommandQueue(device, options))
             {

@@ -17,8 +17,10 @@ public static class ExecutionTargets
 
 /// <summary>
 /// The integer form of a quantized convolution that VTA computes exactly (see docs/quantization.md). Inputs: data int8
-/// in <see cref="Layout"/>, weights int8 OIHW (I = input channels per group), bias int32 [O], shifts int32 [O] in 0..15.
-/// out = clamp(((Σ x·w + bias) &gt;&gt; shift) + <see cref="OutputZeroPoint"/>, <see cref="Min"/>, <see cref="Max"/>),
+/// in <see cref="Layout"/>, weights int8 OIHW (I = input channels per group), bias int32 [O], requantization int32 [O]
+/// (shifts in 0..15, the folded form) or [5, O] (the multiply form's rows, <see cref="Vta.Compiler.Quant.VtaMultiplyRows"/>).
+/// Folded: out = clamp(((Σ x·w + bias) &gt;&gt; shift) + <see cref="OutputZeroPoint"/>, <see cref="Min"/>, <see cref="Max"/>);
+/// multiply: out = clamp(((((Σ x·w + bias) &gt;&gt; p)·m + r) &gt;&gt; k1 &gt;&gt; k2) + zo), all int32 as VTA's ALU computes;
 /// int8, where padded taps read <see cref="PadValue"/> (the input's zero point, so padding is a real zero). Input
 /// zero point and rounding are folded into the bias; the output quantization is declared by the rewrite.
 /// </summary>
@@ -59,7 +61,8 @@ public sealed record VtaConv2d(
 
 /// <summary>
 /// The integer form of a quantized fully connected layer: data int8 [N, K], weights int8 [U, K], bias int32 [U],
-/// shifts int32 [U]; out = clamp(((Σ x·w + bias) &gt;&gt; shift) + <see cref="OutputZeroPoint"/>, <see cref="Min"/>, <see cref="Max"/>).
+/// requantization int32 [U] or [5, U] as for <see cref="VtaConv2d"/>; folded: out = clamp(((Σ x·w + bias) &gt;&gt; shift)
+/// + <see cref="OutputZeroPoint"/>, <see cref="Min"/>, <see cref="Max"/>).
 /// </summary>
 public sealed record VtaDense(int OutputZeroPoint, int Min, int Max, ExecutionTarget Target = ExecutionTarget.Cpu) : Op
 {
@@ -83,15 +86,19 @@ public sealed record VtaDense(int OutputZeroPoint, int Min, int Max, ExecutionTa
 }
 
 /// <summary>Checks the VTA ops share.</summary>
-internal static class VtaOpChecks
+public static class VtaOpChecks
 {
-    public static void PerChannelVectors(TensorType bias, TensorType shifts, int channels)
+    public static void PerChannelVectors(TensorType bias, TensorType requant, int channels)
     {
-        if (bias.DType != DataType.Int32 || bias.Shape != new Shape(channels) || shifts.DType != DataType.Int32 || shifts.Shape != new Shape(channels))
+        bool requantOk = requant.Shape == new Shape(channels) || requant.Shape == new Shape(Vta.Compiler.Quant.VtaMultiplyRows.Count, channels);
+        if (bias.DType != DataType.Int32 || bias.Shape != new Shape(channels) || requant.DType != DataType.Int32 || !requantOk)
         {
-            throw new GraphException($"bias {bias} and shifts {shifts} must both be int32[{channels}]");
+            throw new GraphException($"bias {bias} must be int32[{channels}] and the requantization {requant} int32[{channels}] or [{Vta.Compiler.Quant.VtaMultiplyRows.Count}, {channels}]");
         }
     }
+
+    /// <summary>True when the requantization input holds the multiply form's rows rather than shifts.</summary>
+    public static bool IsMultiplyForm(Shape requant) => requant.Rank == 2;
 
     /// <summary>Every constant is an int8 value (the ALU's 16-bit immediates hold them) and the clamp is not empty.</summary>
     public static void Range(int padValue, int zeroPoint, int min, int max)

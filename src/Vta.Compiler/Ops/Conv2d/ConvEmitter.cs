@@ -26,9 +26,9 @@ internal sealed class ConvEmitter(ConvPlan plan, CommandQueue queue, ConvOperand
     {
         if (_s.BiasResident)
         {
-            foreach (var (vector, sram) in ChannelVectors())
+            foreach (var (vector, sram, dram) in ChannelVectors())
             {
-                _k.Compute.Tile(DramTile.Row(vector, MemoryType.Acc, 0, _p.OutChannelBlocks), sram);
+                _k.Compute.Tile(DramTile.Row(vector, MemoryType.Acc, dram, _p.OutChannelBlocks), sram);
             }
         }
 
@@ -127,11 +127,11 @@ internal sealed class ConvEmitter(ConvPlan plan, CommandQueue queue, ConvOperand
         var k = pos.K;
         if (!_s.BiasResident)
         {
-            foreach (var (vector, sram) in ChannelVectors())
+            foreach (var (vector, sram, dram) in ChannelVectors())
             {
                 foreach (var (g0, count) in GroupRuns())
                 {
-                    long first = ((long)(pos.Gt * _t.Groups + g0) * _p.OutBlocks) + (pos.Ot * _t.OutBlocks);
+                    long first = dram + ((long)(pos.Gt * _t.Groups + g0) * _p.OutBlocks) + (pos.Ot * _t.OutBlocks);
                     _k.Compute.Tile(DramTile.Row(vector, MemoryType.Acc, first, count * _t.OutBlocks), sram: sram + (g0 * _t.OutBlocks));
                 }
             }
@@ -164,8 +164,8 @@ internal sealed class ConvEmitter(ConvPlan plan, CommandQueue queue, ConvOperand
             var kernels = operand switch
             {
                 AluOperand.Bias => Built("alu", step, k, biasBase, 0, accBase, () => k.Bias.Select(f => f.Build(UopKernel.Alu(op), accBase, biasBase))),
-                AluOperand.Shift => Built("alu", step, k, biasBase + _s.ShiftBase, 0, accBase,
-                    () => k.Bias.Select(f => f.Build(UopKernel.Alu(op), accBase, biasBase + _s.ShiftBase))),
+                AluOperand.Shift => Built("alu", step, k, biasBase + ShiftSram(step.Vector), 0, accBase,
+                    () => k.Bias.Select(f => f.Build(UopKernel.Alu(op), accBase, biasBase + ShiftSram(step.Vector)))),
                 AluOperand.Residual => Built("alu", step, k, residualBase, 0, accBase, () => ConvKernels.Ranges(k.TileElements)
                     .Select(r => UopKernel.Alu(op).Loop(r.Length, dst: 1, src: 1).Uop(accBase + r.Offset, residualBase + r.Offset).Build())),
                 _ => Built("alu", step, k, 0, 0, accBase, () => ConvKernels.Ranges(k.TileElements)
@@ -187,19 +187,24 @@ internal sealed class ConvEmitter(ConvPlan plan, CommandQueue queue, ConvOperand
         _k.Store.Signal(Stage.Compute);
     }
 
-    /// <summary>The per-channel vectors the epilogue reads (bias, shifts) and where each one's region starts in the ACC.</summary>
-    private IEnumerable<(DeviceBuffer Vector, int Sram)> ChannelVectors()
+    /// <summary>
+    /// The per-channel vectors the epilogue reads (bias, then the stacked shift vectors: vector v starts at element
+    /// v·OutChannelBlocks of the shifts buffer), where each one's region starts in the ACC, and its first DRAM element.
+    /// </summary>
+    private IEnumerable<(DeviceBuffer Vector, int Sram, long Dram)> ChannelVectors()
     {
         if (_s.E.NeedsBias)
         {
-            yield return (operands.Bias!, 0);
+            yield return (operands.Bias!, 0, 0);
         }
 
-        if (_s.E.NeedsShift)
+        for (int v = 0; v < _s.E.ShiftVectors; v++)
         {
-            yield return (operands.Shifts!, _s.ShiftBase);
+            yield return (operands.Shifts!, ShiftSram(v), (long)v * _p.OutChannelBlocks);
         }
     }
+
+    private int ShiftSram(int vector) => _s.ShiftBase + (vector * _s.VectorRegion);
 
     private void LoadInput(TilePos pos, int ck, int inpBase)
     {
