@@ -11,6 +11,7 @@ using Vta.Compiler.Programs;
 using Vta.Compiler.Reports;
 using Vta.Frontend.Npz;
 using Vta.Hardware.IO;
+using Vta.Rpc.Client;
 using Vta.Runtime.Devices;
 using Vta.Sim;
 using Vta.Sim.Timing;
@@ -43,28 +44,50 @@ internal static class RunCommand
             string path = parse.GetValue(package)!;
             VtaPackage pkg = VtaPackage.Load(path);
             Dictionary<string, Tensor> feeds = Feeds(pkg.Graph, parse.GetValue(inputs), parse.GetValue(seed));
-            ICpuBackend backend = CpuBackends.Create(parse.GetValue(cpuBackend)!, context.Err.WriteLine);
-            IPreparedCpu cpu = CpuBackends.PrepareFor(pkg.Graph, backend, () => CompiledModel.CpuNodesOf(pkg.Graph));
-            using IVtaDevice dev = DeviceOption.Open(parse.GetValue(device), pkg.Config, context.Err);
             ModelRunResult result;
-            using (var bound = new BoundProgram(pkg.Program, pkg.Graph, dev))
+            string deviceName;
+            TimingReport? timing;
+            string? spec = parse.GetValue(device);
+            if (spec is not null && RpcAddress.IsRpc(spec))
             {
-                result = RunWithProgress(context, bound, feeds, new ModelRunOptions { PreparedCpu = cpu });
+                // A board over RPC: the package is uploaded once and the agent runs it whole (CPU nodes too) in one call.
+                using var remote = RemotePackageRunner.Connect(spec, path, pkg, new RemoteDeviceOptions
+                {
+                    Queued = ahead => context.Err.WriteLine($"vta: waiting for {spec}: {ahead} client(s) ahead"),
+                });
+                RemoteRunResult run = remote.Run(feeds, parse.GetValue(cpuBackend)!);
+                foreach (string note in run.Notes)
+                {
+                    context.Err.WriteLine($"{note} (on {remote.Name})");
+                }
+
+                (result, deviceName, timing) = (run.Result, remote.Name, run.Timing);
+            }
+            else
+            {
+                ICpuBackend backend = CpuBackends.Create(parse.GetValue(cpuBackend)!, context.Err.WriteLine);
+                IPreparedCpu cpu = CpuBackends.PrepareFor(pkg.Graph, backend, () => CompiledModel.CpuNodesOf(pkg.Graph));
+                using IVtaDevice dev = DeviceOption.Open(spec, pkg.Config, context.Err);
+                using (var bound = new BoundProgram(pkg.Program, pkg.Graph, dev))
+                {
+                    result = RunWithProgress(context, bound, feeds, new ModelRunOptions { PreparedCpu = cpu });
+                }
+
+                (deviceName, timing) = (dev.Name, (dev as TimingDevice)?.TotalReport);
             }
 
             if (parse.GetValue(report) is { } reportPath)
             {
-                RunReportWriter.Write(RunReport.Build(pkg.Info.Model, pkg.Program, result, dev.Name), reportPath);
+                RunReportWriter.Write(RunReport.Build(pkg.Info.Model, pkg.Program, result, deviceName), reportPath);
                 context.Err.WriteLine($"vta: wrote {reportPath}");
             }
 
-            TimingReport? timing = (dev as TimingDevice)?.TotalReport;
             if (parse.GetValue(output) is { } outPath)
             {
                 AtomicFile.Write(outPath, s => NpzFile.Write(s, pkg.Graph.Outputs.Select(o => NpzTensors.ToNpy(o, result.Outputs[o]))));
             }
 
-            JsonObject summary = Json(path, pkg, dev.Name, result, timing);
+            JsonObject summary = Json(path, pkg, deviceName, result, timing);
             if (parse.GetValue(stats) is { } statsPath)
             {
                 AtomicFile.WriteAllText(statsPath, summary.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
@@ -76,7 +99,7 @@ internal static class RunCommand
             }
             else
             {
-                Print(context, path, pkg, dev.Name, result, timing);
+                Print(context, path, pkg, deviceName, result, timing);
             }
 
             return CliApp.ExitOk;

@@ -13,13 +13,19 @@ public sealed record AgentOptions
     /// <summary>TVM's key: names the board kind at the tracker and, when set, every client must present it.</summary>
     public string? Key { get; init; }
 
-    /// <summary>Where uploaded bitstreams are kept; nothing is written outside it.</summary>
+    /// <summary>Where uploaded bitstreams and packages are kept; nothing is written outside it.</summary>
     public string WorkDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "vta-agent");
 
     /// <summary>The configuration the board starts with, before anything is programmed.</summary>
     public VtaConfig InitialConfig { get; init; } = VtaConfig.Default;
 
     public long MaxBitstreamBytes { get; init; } = 64L << 20;
+
+    /// <summary>Largest compiled package (.vtapkg) a client may upload.</summary>
+    public long MaxPackageBytes { get; init; } = 256L << 20;
+
+    /// <summary>Packages kept at once; uploading one more drops the least recently used (file and all).</summary>
+    public int MaxPackages { get; init; } = 8;
 
     /// <summary>Largest single CopyIn/CopyOut (clients split larger copies).</summary>
     public long MaxCopyBytes { get; init; } = 16L << 20;

@@ -26,6 +26,7 @@ internal sealed class AgentService(Board board) : VtaAgent.VtaAgentBase
                 MaxCopyBytes = board.Options.MaxCopyBytes,
                 MaxDramBytes = board.Options.MaxDramBytes,
                 RunTimeLimitMs = (long)board.Options.RunTimeLimit.TotalMilliseconds,
+                MaxPackageBytes = board.Options.MaxPackageBytes,
             },
             Held = board.Held,
             Waiting = board.Waiting,
@@ -114,6 +115,24 @@ internal sealed class AgentService(Board board) : VtaAgent.VtaAgentBase
     {
         await board.RequestShutdownAsync(Session(context)).ConfigureAwait(false);
         return new Empty();
+    });
+
+    public override Task<PackageReply> UploadPackage(IAsyncStreamReader<PackageChunk> requestStream, ServerCallContext context) => Call(context, async () =>
+    {
+        StoredPackage stored = await board.UploadPackageAsync(Session(context), requestStream.ReadAllAsync(context.CancellationToken),
+            context.CancellationToken).ConfigureAwait(false);
+        return new PackageReply { PackageId = stored.Id, Model = stored.Package.Info.Model, Config = ToProto(stored.Package.Config), Bytes = stored.Bytes };
+    });
+
+    public override Task<RunPackageReply> RunPackage(RunPackageRequest request, ServerCallContext context) => Call(context, async () =>
+    {
+        var (result, notes) = await board.RunPackageAsync(Session(context), request.PackageId, request.Inputs, request.CpuBackend,
+            context.CancellationToken).ConfigureAwait(false);
+        var reply = new RunPackageReply { Counters = ToProto(result.Counters), Seconds = result.Seconds };
+        reply.Outputs.AddRange(result.Outputs.Select(o => PackageMessages.ToProto(o.Key, o.Value)));
+        reply.Layers.AddRange(result.Layers.Select(PackageMessages.ToProto));
+        reply.Notes.AddRange(notes);
+        return reply;
     });
 
     internal static BoardConfig ToProto(VtaConfig c) => new() { Model = c.Model, HwVer = c.HwVer, ConfigJson = VtaConfigLoader.ToJson(c) };

@@ -31,7 +31,8 @@ public sealed partial class Board
             Journal.Add(session!, "run-start", insnCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
             try
             {
-                return await RunLimitedAsync(insns, insnCount, cancel).ConfigureAwait(false);
+                return await RunLimitedAsync((device, stop) => _backend.Run(device, insns, insnCount, stop),
+                    $"{insnCount} instructions", cancel).ConfigureAwait(false);
             }
             finally
             {
@@ -40,7 +41,11 @@ public sealed partial class Board
         }
     }
 
-    private async Task<(DeviceRunResult, TimeSpan)> RunLimitedAsync(DeviceBuffer insns, int insnCount, CancellationToken cancel)
+    /// <summary>
+    /// Runs <paramref name="work"/> (<paramref name="what"/>, for messages) on the board's device under the time limit;
+    /// shared by stream runs and package runs.
+    /// </summary>
+    private async Task<(T, TimeSpan)> RunLimitedAsync<T>(Func<IVtaDevice, CancellationToken, T> work, string what, CancellationToken cancel)
     {
         var limit = Options.RunTimeLimit;
         using var overTime = new CancellationTokenSource(limit);
@@ -49,7 +54,7 @@ public sealed partial class Board
         var clock = Stopwatch.StartNew();
 
         // A thread of its own: a simulated run is long CPU work, and a stuck one must not hold a pool thread.
-        var worker = Task.Factory.StartNew(() => _backend.Run(device, insns, insnCount, stop.Token),
+        var worker = Task.Factory.StartNew(() => work(device, stop.Token),
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using (stop.Token.Register(() => stopped.TrySetResult()))
@@ -62,7 +67,7 @@ public sealed partial class Board
                 DropDevice();
                 _device = _backend.CreateDevice(device.Config);
                 Journal.Add("", "reset", "a stopped run did not end");
-                throw Stopped(overTime.IsCancellationRequested, limit, insnCount,
+                throw Stopped(overTime.IsCancellationRequested, limit, what,
                     $" It did not stop within {Options.StopGrace.TotalSeconds:0.###} s, so the board was reset: its DRAM and every allocation are gone.");
             }
         }
@@ -74,7 +79,7 @@ public sealed partial class Board
         }
         catch (OperationCanceledException)
         {
-            throw Stopped(overTime.IsCancellationRequested, limit, insnCount, "");
+            throw Stopped(overTime.IsCancellationRequested, limit, what, "");
         }
         catch (Runtime.VtaRuntimeException e)
         {
@@ -86,9 +91,9 @@ public sealed partial class Board
         }
     }
 
-    private RpcFault Stopped(bool overTime, TimeSpan limit, int insnCount, string more) => overTime
+    private RpcFault Stopped(bool overTime, TimeSpan limit, string what, string more) => overTime
         ? new RpcFault(StatusCode.DeadlineExceeded, "timeout",
-            $"run stopped: {insnCount} instructions ran longer than the agent's limit of {limit.TotalSeconds:0.###} s.{more}")
+            $"run stopped: {what} ran longer than the agent's limit of {limit.TotalSeconds:0.###} s.{more}")
         : new RpcFault(StatusCode.Cancelled, "runtime",
             _stopping.IsCancellationRequested ? "run stopped: the agent is shutting down." + more : "run stopped: the client cancelled it." + more);
 }
