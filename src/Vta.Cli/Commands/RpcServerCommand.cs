@@ -19,13 +19,15 @@ internal static class RpcServerCommand
         backend.AcceptOnlyFromAmong("sim", "timing", "pynq");
         var tracker = new Option<string?>("--tracker") { Description = "Register with the tracker at HOST:PORT (needs --key)", HelpName = "HOST:PORT" };
         var config = CliOptions.Config();
-        var work = new Option<string?>("--work-dir") { Description = "Folder for uploaded bitstreams (default: vta-agent-PORT in the temp folder)", HelpName = "DIR" };
+        var work = new Option<string?>("--work-dir") { Description = "Folder for uploaded bitstreams and packages (default: vta-agent-PORT in the temp folder)", HelpName = "DIR" };
         var runLimit = new Option<double>("--run-time-limit") { Description = "Seconds one run may take before it is stopped", DefaultValueFactory = _ => 60 };
         var maxBitstream = new Option<long>("--max-bitstream-mib") { Description = "Largest bitstream upload, MiB", DefaultValueFactory = _ => 64 };
+        var maxPackage = new Option<long>("--max-package-mib") { Description = "Largest package upload, MiB", DefaultValueFactory = _ => 256 };
+        var maxPackages = new Option<int>("--max-packages") { Description = "Packages kept at once (the least recently used goes first)", DefaultValueFactory = _ => 8 };
         var maxDram = new Option<long>("--max-dram-mib") { Description = "Most DRAM the clients may hold at once, MiB", DefaultValueFactory = _ => 1024 };
         var command = new Command("rpc-server", "Serve a VTA board over RPC (program, reconfigure, allocate, copy, run, counters) until a client shuts it down or Ctrl+C")
         {
-            host, port, key, backend, tracker, config, work, runLimit, maxBitstream, maxDram,
+            host, port, key, backend, tracker, config, work, runLimit, maxBitstream, maxPackage, maxPackages, maxDram,
         };
         command.SetAction(async (parse, cancel) =>
         {
@@ -45,6 +47,8 @@ internal static class RpcServerCommand
                 RunTimeLimit = TimeSpan.FromSeconds(parse.GetValue(runLimit)),
                 MaxBitstreamBytes = parse.GetValue(maxBitstream) << 20,
                 MaxDramBytes = parse.GetValue(maxDram) << 20,
+                MaxPackageBytes = parse.GetValue(maxPackage) << 20,
+                MaxPackages = Math.Max(1, parse.GetValue(maxPackages)),
             };
             IBoardBackend board = parse.GetValue(backend) switch
             {
