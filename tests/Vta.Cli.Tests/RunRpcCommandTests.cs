@@ -41,6 +41,29 @@ public class RunRpcCommandTests
         Assert.Contains("GEMM utilization", text.Out, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Classify_on_an_agent_gives_the_local_answer_and_counters()
+    {
+        using var dir = new TempDir();
+        await using var agent = await BoardAgent.StartAsync(SimBackend.Behavioral(), new AgentOptions
+        {
+            Host = "127.0.0.1",
+            Port = 0,
+            WorkDirectory = dir.File("agent"),
+        });
+        string[] args = ["classify", "--model", ClassifyTestModels.ResNet8, "--models", ClassifyTestModels.Folder, "--json", "--cpu-backend", "managed"];
+
+        var local = await OwnThread(() => Cli.Run([.. args, "--device", "sim"]));
+        var remote = await OwnThread(() => Cli.Run([.. args, "--device", agent.Uri]));
+        Assert.True(local.Code == 0, local.Err);
+        Assert.True(remote.Code == 0, remote.Err);
+
+        JsonNode a = JsonNode.Parse(local.Out)!, b = JsonNode.Parse(remote.Out)!;
+        Assert.Equal(a["top"]!.ToJsonString(), b["top"]!.ToJsonString());
+        Assert.Equal(a["counters"]!.ToJsonString(), b["counters"]!.ToJsonString());
+        Assert.Equal(agent.Uri, (string?)b["device"]);
+    }
+
     /// <summary>The JSON with the device name and host seconds (which differ between any two runs) taken out.</summary>
     private static string WithoutHostFigures(JsonNode run)
     {
