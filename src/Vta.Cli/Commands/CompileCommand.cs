@@ -5,6 +5,7 @@ using Vta.Cli.Output;
 using Vta.Compiler.Graphs;
 using Vta.Compiler.Models;
 using Vta.Compiler.Packages;
+using Vta.Compiler.Passes;
 using Vta.Compiler.Programs;
 using Vta.Compiler.Tuning;
 using Vta.Frontend;
@@ -30,12 +31,13 @@ internal static class CompileCommand
         };
         var calibration = new Option<string?>("--calibration") { Description = "Calibration samples for percentile/kl: an .npz, an image or a folder of them", HelpName = "PATH" };
         var records = new Option<string?>("--tuning-records") { Description = "Tilings found by 'vta tune' (layers not in the file use the default policy)", HelpName = "FILE" };
+        var printPasses = new Option<bool>("--print-passes") { Description = "Print the graph after each compiler pass (to stderr)" };
         var cpuNodes = new Option<string?>("--cpu-nodes") { Description = "Nodes to keep on the CPU, comma-separated (names as in the imported graph)", HelpName = "NAMES" };
         var config = CliOptions.Config();
         var json = CliOptions.Json();
         var command = new Command("compile", "Compile a model for VTA into one package (.vtapkg): VTA programs, packed weights, memory plan, CPU part")
         {
-            model, output, quantize, calibration, records, cpuNodes, config, json,
+            model, output, quantize, calibration, records, cpuNodes, printPasses, config, json,
         };
         command.SetAction(parse =>
         {
@@ -48,6 +50,7 @@ internal static class CompileCommand
             {
                 ForceCpu = CliOptions.SplitNames(parse.GetValue(cpuNodes)),
                 TilingPolicy = parse.GetValue(records) is { } r ? TuningRecords.Load(r).PolicyFor(cfg) : null,
+                PassContext = parse.GetValue(printPasses) ? new PassContext(printAfterEachPass: context.Err) : null,
             };
             CompiledModel compiled = ModelCompiler.Compile(graph, cfg, options);
             if (compiled.VtaLayers.Count == 0)
