@@ -39,7 +39,7 @@ public static class OpEvaluator
             Pad p => ShapeKernels.Pad(p, inputs[0], outType),
             Transpose t => new Tensor(outType, ShapeKernels.Transpose(inputs[0], t.Perm).Data),
             QLinearOp q => QLinearKernels.Run(q, inputs, outType),
-            VtaConv2d v => VtaKernels.Conv(v, inputs[0], inputs[1], inputs[2], inputs[3], outType),
+            VtaConv2d v => VtaKernels.Conv(v, inputs[0], inputs[1], inputs[2], inputs[3], outType, inputs.Count > 4 ? inputs[4] : null),
             VtaDense v => VtaKernels.Dense(v, inputs[0], inputs[1], inputs[2], inputs[3], outType),
             _ => throw new GraphException($"the reference executor has no kernel for op '{op.Kind}'"),
         };

@@ -10,7 +10,7 @@ namespace Vta.Compiler.Cpu;
 /// </summary>
 internal static class VtaKernels
 {
-    public static Tensor Conv(VtaConv2d op, Tensor data, Tensor weights, Tensor bias, Tensor shifts, TensorType outType)
+    public static Tensor Conv(VtaConv2d op, Tensor data, Tensor weights, Tensor bias, Tensor shifts, TensorType outType, Tensor? residual = null)
     {
         Tensor x = Plain(data);
         Pads2d pads = op.Pads;
@@ -23,7 +23,20 @@ internal static class VtaKernels
         Conv2d raw = new(op.Strides, pads, Size2d.One, op.Groups, FusedActivation.None, op.Layout, KernelLayout.Oihw, DataType.Int32);
         Tensor acc = ConvKernel.Run(raw, x, Plain(weights), Plain(bias), new TensorType(DataType.Int32, outType.Shape));
         int[] channel = Tensor.ChannelIndexOf(outType.Shape, op.Layout.ChannelAxis());
-        return Finish(acc.As<int>(), channel, shifts, op.OutputZeroPoint, op.Min, op.Max, outType);
+        Tensor y = Finish(acc.As<int>(), channel, shifts, op.OutputZeroPoint, op.Min, op.Max, outType);
+        return op.Residual is { } clip ? AddResidual(y, residual ?? throw new ArgumentException($"{op.Kind} with a residual needs its fifth input"), clip) : y;
+    }
+
+    /// <summary>The fused shortcut: the int8 conv output plus the int8 shortcut in int32, clamped to the add's range.</summary>
+    private static Tensor AddResidual(Tensor y, Tensor residual, ResidualClip clip)
+    {
+        sbyte[] a = y.As<sbyte>(), b = residual.As<sbyte>();
+        var sum = new sbyte[a.Length];
+        for (int i = 0; i < a.Length; i++)
+        {
+            sum[i] = (sbyte)Math.Clamp(a[i] + b[i], clip.Min, clip.Max);
+        }
+        return new Tensor(y.Type, sum);
     }
 
     public static Tensor Dense(VtaDense op, Tensor data, Tensor weights, Tensor bias, Tensor shifts, TensorType outType)

@@ -81,7 +81,8 @@ public sealed class CompiledModel
             string text = step switch
             {
                 VtaStep v => $"vta  {v.Name}: {v.Layer.Workload.Spec}, tiles {v.Layer.Plan.Tiling}"
-                    + (v.Layer.HostPadding == Pads2d.Zero ? string.Empty : $", input padded on the host with {v.Layer.PadValue} by {v.Layer.HostPadding}"),
+                    + (v.Layer.HostPadding == Pads2d.Zero ? string.Empty : $", input padded on the host with {v.Layer.PadValue} by {v.Layer.HostPadding}")
+                    + (v.Layer.Residual is { } r ? $", + shortcut '{r}' in the accumulator" : string.Empty),
                 CpuStep c => $"cpu  {c.Name}: {c.Node.Op.Kind}",
                 PackStep p => $"host {p.Name}: pack {p.Layout.Name()} to NCHW{p.Shape.Batch}n{p.Shape.Block}c, {p.Shape.Channels} channels",
                 UnpackStep u => $"host {u.Name}: unpack to {u.Layout.Name()}",

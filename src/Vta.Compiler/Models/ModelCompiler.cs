@@ -19,10 +19,11 @@ public sealed record ModelCompileOptions
 
 /// <summary>
 /// Compiles a pre-quantized graph for VTA: <see cref="LowerQuantizedToVta"/> (the VTA form of conv and dense),
-/// dead-code elimination, <see cref="Partition"/>, then one <see cref="VtaLayer"/> per VTA node. A VTA node the operator
+/// <see cref="FuseResidualAdd"/> (shortcut adds into the conv before them), dead-code elimination, <see cref="Partition"/>, then one <see cref="VtaLayer"/> per VTA node. A VTA node the operator
 /// compiler refuses on this configuration (no tiling fits, a field overflows) goes back to the CPU with a one-line note;
 /// it computes the same integers there. Finally the steps: nodes in order, with a pack before the first VTA reader of
 /// a host value and an unpack before the first CPU reader (or graph output) of a VTA value; VTA to VTA stays packed.
+/// A fused shortcut is packed like the layer's output (the program widens it to int32 ACC elements before the layer).
 /// </summary>
 public static class ModelCompiler
 {
@@ -32,7 +33,7 @@ public static class ModelCompiler
         ArgumentNullException.ThrowIfNull(config);
         options ??= new ModelCompileOptions();
         var lower = new LowerQuantizedToVta(config);
-        var passes = new PassManager(lower, new DeadCodeElimination(), new Partition(config, options.ForceCpu));
+        var passes = new PassManager(lower, new FuseResidualAdd(), new DeadCodeElimination(), new Partition(config, options.ForceCpu));
         Graph partitioned = passes.Run(graph, options.PassContext ?? new PassContext());
 
         List<string> notes = [.. lower.Notes];
@@ -81,6 +82,19 @@ public static class ModelCompiler
                 else if (have.Shape != layer.Input)
                 {
                     throw new InvalidOperationException($"{node.Name}: input '{input}' is packed as {have.Shape}, the layer reads {layer.Input}");
+                }
+
+                if (layer.Residual is { } shortcut)
+                {
+                    if (!packed.TryGetValue(shortcut, out var residual))
+                    {
+                        steps.Add(new PackStep(shortcut, layer.Output, layout, node.Name + "/residual"));
+                        packed[shortcut] = (layer.Output, layout);
+                    }
+                    else if (residual.Shape != layer.Output)
+                    {
+                        throw new InvalidOperationException($"{node.Name}: residual '{shortcut}' is packed as {residual.Shape}, the layer writes {layer.Output}");
+                    }
                 }
 
                 steps.Add(new VtaStep(layer));

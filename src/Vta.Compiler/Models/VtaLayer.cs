@@ -59,6 +59,9 @@ public sealed class VtaLayer
 
     public long Macs => Plan.Macs;
 
+    /// <summary>The shortcut value added in the accumulator (packed like <see cref="Output"/>, widened to int32), or null.</summary>
+    public string? Residual => Node.Op is VtaConv2d { Residual: not null } ? Node.Inputs[4] : null;
+
     /// <summary>Compiles a <see cref="VtaConv2d"/> or <see cref="VtaDense"/> node; refusals are <see cref="VtaCompileException"/>s naming it.</summary>
     public static VtaLayer Compile(Graph graph, Node node, VtaConfig config, ITilingPolicy? policy = null)
     {
@@ -86,6 +89,11 @@ public sealed class VtaLayer
             _ => throw new ArgumentException($"node '{node.Name}' ({node.Op.Kind}) is not a VTA op", nameof(node)),
         };
         (Epilogue epilogue, int[][] vectors) = Requantization(node, requant, config, zo, min, max);
+        if (node.Op is VtaConv2d { Residual: { } residual })
+        {
+            // The model's add: on the int8 conv output (already clamped), in int32, then the add's own clamp.
+            epilogue = new Epilogue([.. epilogue.Steps, new AddResidual(), new EpilogueClip(residual.Min, residual.Max)]);
+        }
 
         Workload workload;
         ConvLowering lowering;

@@ -149,11 +149,12 @@ public sealed class VtaPackage
         {
             ProgramStep step = program.Steps[i];
             string at = $"step {i} ('{step.Name}')";
-            void Region(long offset, PackedShape shape)
+            void Region(long offset, PackedShape shape, int elementBytes = 1)
             {
-                if (offset < program.Image.LongLength || offset + shape.Elements > program.ArenaBytes)
+                long end = offset + (shape.Elements * elementBytes);
+                if (offset < program.Image.LongLength || end > program.ArenaBytes)
                 {
-                    throw new FormatException($"{at}: region [{offset}, {offset + shape.Elements}) is outside the activation space");
+                    throw new FormatException($"{at}: region [{offset}, {end}) is outside the activation space");
                 }
             }
 
@@ -180,6 +181,10 @@ public sealed class VtaPackage
                 case PadProgramStep pd:
                     Region(pd.Source, pd.Shape);
                     Region(pd.Offset, pd.Shape with { Height = pd.Shape.Height + pd.Pads.Top + pd.Pads.Bottom, Width = pd.Shape.Width + pd.Pads.Left + pd.Pads.Right });
+                    break;
+                case WidenProgramStep w:
+                    Region(w.Source, w.Shape);
+                    Region(w.Offset, w.Shape, program.Config.AccElemBytes);
                     break;
                 case VtaProgramStep v:
                     Value(v.Output);

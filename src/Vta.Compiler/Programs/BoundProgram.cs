@@ -140,6 +140,10 @@ public sealed class BoundProgram : IDisposable
                 sbyte[] padded = ActivationPacking.PadSpatial(Read(p.Source, p.Shape), p.Shape, p.Pads, p.Value, out _);
                 Device.CopyIn(_arena, p.Offset, MemoryMarshal.AsBytes(padded.AsSpan()));
                 return "pad";
+            case WidenProgramStep w:
+                int[] wide = [.. Read(w.Source, w.Shape).Select(b => (int)b)];
+                Device.CopyIn(_arena, w.Offset, MemoryMarshal.AsBytes(wide.AsSpan()));
+                return "widen";
             case UnpackProgramStep u:
                 host[u.Value] = ActivationPacking.Unpack(Read(u.Offset, u.Shape), u.Shape, Graph.TypeOf(u.Value), u.Layout);
                 return "unpack";

@@ -54,6 +54,7 @@ public sealed record ProgramChunk(long Offset, int Count);
 [JsonDerivedType(typeof(PadProgramStep), "pad")]
 [JsonDerivedType(typeof(UnpackProgramStep), "unpack")]
 [JsonDerivedType(typeof(VtaProgramStep), "vta")]
+[JsonDerivedType(typeof(WidenProgramStep), "widen")]
 public abstract record ProgramStep(string Name)
 {
     [JsonIgnore]
@@ -74,6 +75,15 @@ public sealed record PackProgramStep(string Name, string Value, PackedShape Shap
 
 /// <summary>A packed value spatially padded by the host with a zero point VTA's loads cannot insert.</summary>
 public sealed record PadProgramStep(string Name, long Source, PackedShape Shape, Pads2d Pads, sbyte Value, long Offset) : ProgramStep(Name)
+{
+    public override ExecutionTarget Target => ExecutionTarget.Cpu;
+}
+
+/// <summary>
+/// A packed int8 value at <see cref="Source"/> sign-extended to int32 at <see cref="Offset"/>: the same blocked layout with
+/// ACC elements, which is what a conv's fused shortcut loads into the accumulator (VTA cannot load int8 into the ACC).
+/// </summary>
+public sealed record WidenProgramStep(string Name, long Source, PackedShape Shape, long Offset) : ProgramStep(Name)
 {
     public override ExecutionTarget Target => ExecutionTarget.Cpu;
 }

@@ -35,8 +35,9 @@ public static class ProgramBuilder
                 DeviceBuffer shifts = recorder.AddConstant(layer.PackedShifts);
                 DeviceBuffer data = recorder.PlaceActivation(offsets[d.Source], d.SourceBytes);
                 DeviceBuffer output = recorder.PlaceActivation(offsets[d.Region], layer.Output.Elements);
+                DeviceBuffer? residual = d.Residual < 0 ? null : recorder.PlaceActivation(offsets[d.Residual], AccBytes(layer.Output, config));
                 int first = recorder.Runs.Count;
-                layer.Plan.Emit(commands, new ConvOperands(data, weights, output, Bias: bias, Shifts: shifts));
+                layer.Plan.Emit(commands, new ConvOperands(data, weights, output, Bias: bias, Residual: residual, Shifts: shifts));
                 commands.Synchronize();
                 runsPerLayer[layer] = (first, recorder.Runs.Count - first);
             }
@@ -46,7 +47,8 @@ public static class ProgramBuilder
     }
 
     /// <summary>One step before placement: the regions it reads and writes (ids in the planner).</summary>
-    private sealed record Draft(ModelStep Step, int Region = -1, int Source = -1, long SourceBytes = 0, VtaLayer? Layer = null, bool Pad = false);
+    private sealed record Draft(ModelStep Step, int Region = -1, int Source = -1, long SourceBytes = 0, VtaLayer? Layer = null, bool Pad = false,
+        bool Widen = false, int Residual = -1);
 
     private static List<Draft> Plan(CompiledModel model, int alignment, out MemoryPlanner planner)
     {
@@ -68,20 +70,34 @@ public static class ProgramBuilder
                     break;
                 case VtaStep v:
                     VtaLayer layer = v.Layer;
+                    bool pad = layer.HostPadding != Pads2d.Zero;
+                    int at = index + (layer.Residual is null ? 0 : 1) + (pad ? 1 : 0); // the layer's own step, after its host steps
                     int input = regionOf[layer.Node.Inputs[0]];
-                    planner.Use(input, index);
+                    planner.Use(input, at);
                     long inputBytes = layer.Input.Elements;
-                    if (layer.HostPadding != Pads2d.Zero)
+                    int residual = -1;
+                    if (layer.Residual is { } shortcut)
+                    {
+                        // VTA loads only int32 into the ACC: the host widens the packed int8 shortcut into a temporary.
+                        int source = regionOf[shortcut];
+                        planner.Use(source, index);
+                        residual = planner.Add(AccBytes(layer.Output, model.Config), index);
+                        planner.Use(residual, at);
+                        drafts.Add(new Draft(step, Region: residual, Source: source, Widen: true));
+                        index++;
+                    }
+
+                    if (pad)
                     {
                         PackedShape padded = Padded(layer.Input, layer.HostPadding);
                         int temp = planner.Add(padded.Elements, index);
-                        planner.Use(temp, index + 1);
+                        planner.Use(temp, at);
                         drafts.Add(new Draft(step, Region: temp, Source: input, Pad: true, Layer: null));
-                        (input, inputBytes, index) = (temp, padded.Elements, index + 1);
+                        (input, inputBytes) = (temp, padded.Elements);
                     }
 
-                    regionOf[layer.Node.Output] = planner.Add(layer.Output.Elements, index);
-                    drafts.Add(new Draft(step, Region: regionOf[layer.Node.Output], Source: input, SourceBytes: inputBytes, Layer: layer));
+                    regionOf[layer.Node.Output] = planner.Add(layer.Output.Elements, at);
+                    drafts.Add(new Draft(step, Region: regionOf[layer.Node.Output], Source: input, SourceBytes: inputBytes, Layer: layer, Residual: residual));
                     break;
                 default:
                     drafts.Add(new Draft(step));
@@ -145,6 +161,9 @@ public static class ProgramBuilder
                 case CpuStep c:
                     steps.Add(new CpuProgramStep(c.Node.Name));
                     break;
+                case VtaStep v when d.Widen:
+                    steps.Add(new WidenProgramStep(v.Name + "/widen", At(d.Source), v.Layer.Output, At(d.Region)));
+                    break;
                 case VtaStep v when d.Pad:
                     steps.Add(new PadProgramStep(v.Name + "/pad", At(d.Source), v.Layer.Input, v.Layer.HostPadding, v.Layer.PadValue, At(d.Region)));
                     break;
@@ -179,6 +198,8 @@ public static class ProgramBuilder
 
         return addr >= RecordingDevice.ActivationBase ? activationsAt + (addr - RecordingDevice.ActivationBase) : addr - RecordingDevice.ConstantBase;
     }
+
+    private static long AccBytes(PackedShape shape, VtaConfig config) => shape.Elements * config.AccElemBytes;
 
     private static PackedShape Padded(PackedShape s, Pads2d p) => s with { Height = s.Height + p.Top + p.Bottom, Width = s.Width + p.Left + p.Right };
 }

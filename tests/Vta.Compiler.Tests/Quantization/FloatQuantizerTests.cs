@@ -109,6 +109,29 @@ public class FloatQuantizerTests(QuantizedResNetFixture fixture, ITestOutputHelp
     }
 
     [Fact]
+    public void EveryResidualAddIsFusedIntoItsConvAndItsShortcutIsLoadedIntoTheAccumulator()
+    {
+        CompiledModel m = fixture.Compiled;
+        int adds = fixture.Tvm.Graph.Nodes.Count(n => n.Op is Add);
+        Assert.Equal(fixture.Float.Nodes.Count(n => n.Op is Add), adds);
+        Assert.DoesNotContain(m.Graph.Nodes, n => n.Op is Add);
+        VtaLayer[] fused = [.. m.VtaLayers.Where(l => l.Residual is not null)];
+        Assert.Equal(adds, fused.Length);
+        foreach (VtaLayer layer in fused)
+        {
+            // The simulator counts AccElemBytes per ACC vector (BATCH × BLOCK_OUT elements), as TVM's counter does.
+            long shortcut = layer.Output.Elements / (m.Config.Batch * m.Config.BlockOut) * m.Config.AccElemBytes;
+            long loaded = fixture.Vta.Layers.Single(r => r.Name == layer.Node.Name).Counters.AccLoadNbytes;
+            Assert.True(loaded >= shortcut, $"{layer.Node.Name}: {loaded} ACC bytes loaded, the shortcut alone is {shortcut}");
+        }
+
+        // VTA computes what the VTA form with its own (unfused) adds does.
+        string y = fixture.Float.Outputs[0];
+        Graph unfused = new LowerQuantizedToVta(Hardware.Config.VtaConfig.Default).Run(fixture.Tvm.Graph, new PassContext());
+        Assert.Equal(ReferenceExecutor.Run(unfused, fixture.Input)[y].As<float>(), fixture.Vta.Outputs[y].As<float>());
+    }
+
+    [Fact]
     public void QuantizingTwiceGivesTheSameGraphAndScales()
     {
         QuantizeOptions options = QuantizeOptions.Parse("kl") with { Calibration = [.. fixture.Calibration.Take(2)] };

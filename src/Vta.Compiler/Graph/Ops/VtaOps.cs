@@ -23,6 +23,9 @@ public static class ExecutionTargets
 /// multiply: out = clamp(((((Σ x·w + bias) &gt;&gt; p)·m + r) &gt;&gt; k1 &gt;&gt; k2) + zo), all int32 as VTA's ALU computes;
 /// int8, where padded taps read <see cref="PadValue"/> (the input's zero point, so padding is a real zero). Input
 /// zero point and rounding are folded into the bias; the output quantization is declared by the rewrite.
+/// With <see cref="Residual"/>, a fifth input (int8, the output's shape) is added after that clamp and the sum clamped
+/// again: out = clamp(clamp(requant) + shortcut, Residual.Min, Residual.Max), exactly a quantized add whose inputs and
+/// output share one scale and zero point 0 (ResNet's shortcut, fused by <c>FuseResidualAdd</c>).
 /// </summary>
 public sealed record VtaConv2d(
     Size2d Strides,
@@ -33,13 +36,15 @@ public sealed record VtaConv2d(
     int Min,
     int Max,
     DataLayout Layout = DataLayout.Nhwc,
-    ExecutionTarget Target = ExecutionTarget.Cpu) : Op
+    ExecutionTarget Target = ExecutionTarget.Cpu,
+    ResidualClip? Residual = null) : Op
 {
     public override string Kind => "vta_conv2d";
 
     public override IReadOnlyList<TensorType> InferOutputs(IReadOnlyList<TensorType> inputs)
     {
-        CheckArity(inputs, 4, 4);
+        int arity = Residual is null ? 4 : 5;
+        CheckArity(inputs, arity, arity);
         TensorType data = inputs[0], weights = inputs[1];
         CheckRank(data, 4, "data");
         CheckRank(weights, 4, "weights");
@@ -52,12 +57,22 @@ public sealed record VtaConv2d(
         VtaOpChecks.Range(PadValue, OutputZeroPoint, Min, Max);
         int oh = WindowOutputSize(data.Shape[Layout.HeightAxis()], weights.Shape[2], Strides.H, Pads.Top, Pads.Bottom, 1);
         int ow = WindowOutputSize(data.Shape[Layout.WidthAxis()], weights.Shape[3], Strides.W, Pads.Left, Pads.Right, 1);
-        return [new TensorType(DataType.Int8, Layout.MakeShape(data.Shape[0], o, oh, ow))];
+        Shape shape = Layout.MakeShape(data.Shape[0], o, oh, ow);
+        if (Residual is { } r)
+        {
+            Check(inputs[4].DType == DataType.Int8 && inputs[4].Shape == shape, $"residual must be int8{shape}, got {inputs[4].DType.Name()}{inputs[4].Shape}");
+            VtaOpChecks.Range(0, 0, r.Min, r.Max);
+        }
+        return [new TensorType(DataType.Int8, shape)];
     }
 
     public override string FormatAttributes() => string.Create(CultureInfo.InvariantCulture,
-        $"strides={Strides} pads={Pads} groups={Groups} pad_value={PadValue} zo={OutputZeroPoint} clip={Min},{Max} layout={Layout.Name()} target={Target.Name()}");
+        $"strides={Strides} pads={Pads} groups={Groups} pad_value={PadValue} zo={OutputZeroPoint} clip={Min},{Max} layout={Layout.Name()} target={Target.Name()}")
+        + (Residual is { } r ? string.Create(CultureInfo.InvariantCulture, $" residual_clip={r.Min},{r.Max}") : string.Empty);
 }
+
+/// <summary>The clamp after a fused residual add: the add's own range (its fused activation on its output type).</summary>
+public sealed record ResidualClip(int Min, int Max);
 
 /// <summary>
 /// The integer form of a quantized fully connected layer: data int8 [N, K], weights int8 [U, K], bias int32 [U],
