@@ -32,6 +32,19 @@ public interface IPreparedCpu
     /// that was not among the prepared ones is bound on first use. The kernels' exceptions pass through (the executor names the node).
     /// </summary>
     IReadOnlyList<Tensor> Run(Node node, IReadOnlyList<Tensor> inputs);
+
+    /// <summary>
+    /// Computes <paramref name="node"/>'s single output into <paramref name="output"/> (of the output's type), memory the
+    /// caller owns and reuses: kernels write into it directly (<see cref="CpuOutputSlot"/>); others are copied into it.
+    /// </summary>
+    void RunInto(Node node, IReadOnlyList<Tensor> inputs, Tensor output)
+    {
+        Tensor result = CpuOutputSlot.With(output, () => Run(node, inputs)[0]);
+        if (!ReferenceEquals(result.Data, output.Data))
+        {
+            Array.Copy(result.Data, output.Data, output.Length);
+        }
+    }
 }
 
 /// <summary>What one CPU node runs: <paramref name="Kernel"/> names the compiled kernel, or is "managed" with <paramref name="Reason"/>.</summary>

@@ -119,6 +119,34 @@ internal static class SoftmaxKernel
         return y;
     }
 
+    /// <summary>
+    /// The integer softmax's terms for each difference x − max = −d, d = 0..255, computed by the code above: the exp,
+    /// and its share of the sum. A difference below the cut-off gets 0 for both, which gives exactly what skipping it
+    /// gives (output at the minimum, nothing added), so a kernel can look every difference up without a test.
+    /// </summary>
+    internal static (int[] Exps, int[] Terms) IntegerExpTable(float beta, float inputScale)
+    {
+        double realMultiplier = Math.Min((double)beta * inputScale * (1 << (31 - ScaledDiffIntegerBits)), (1L << 31) - 1.0);
+        (int multiplier, int leftShift) = FixedPoint.QuantizeMultiplier(realMultiplier);
+        double maxInputRescaled = 1.0 * ((1 << ScaledDiffIntegerBits) - 1) * (1L << (31 - ScaledDiffIntegerBits)) / (1L << leftShift);
+        int diffMin = -(int)Math.Floor(maxInputRescaled);
+        int[] exps = new int[256], terms = new int[256];
+        for (int d = 0; d < 256; d++)
+        {
+            if (-d >= diffMin)
+            {
+                exps[d] = FixedPointExp.ExpOnNegativeValues(ScaledDiff(-d, multiplier, leftShift), ScaledDiffIntegerBits);
+                terms[d] = FixedPoint.MultiplyByPot(exps[d], -AccumulationIntegerBits);
+            }
+        }
+        return (exps, terms);
+    }
+
+    /// <summary>True when <see cref="Run"/> takes TFLite's integer path for these types.</summary>
+    internal static bool IsIntegerPath(TensorType x, TensorType outType) =>
+        x.DType != DataType.Float32 && x.Quant is not null && outType.Quant is { } qo
+        && qo.Scale == 1f / 256 && qo.ZeroPoint == outType.DType.MinValue() && outType.DType.ByteSize() == 1;
+
     /// <summary>MultiplyByQuantizedMultiplierGreaterThanOne: the input difference in Q5.26.</summary>
     private static int ScaledDiff(int diff, int multiplier, int leftShift) =>
         FixedPoint.SaturatingRoundingDoublingHighMul(unchecked(diff * (1 << leftShift)), multiplier);

@@ -8,6 +8,7 @@ public enum IntCompare
 {
     Eq = 32,
     Ne = 33,
+    Ult = 36,
     Sgt = 38,
     Sge = 39,
     Slt = 40,

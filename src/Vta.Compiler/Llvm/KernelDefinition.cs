@@ -10,7 +10,7 @@ namespace Vta.Compiler.Llvm;
 public abstract class KernelDefinition
 {
     /// <summary>Bump when any generator changes, so persistent caches do not hand out stale machine code.</summary>
-    internal const int CodegenVersion = 1;
+    internal const int CodegenVersion = 2;
 
     /// <summary>Short operator name, e.g. "dwconv_q8".</summary>
     public abstract string Kind { get; }

@@ -36,11 +36,17 @@ internal static class LlvmNodeBinder
             case MaxPool or AvgPool or GlobalAvgPool:
                 unary = PreparedPool.TryCreate(node.Op, In(0), outType, out reason);
                 break;
+            case QLinearConv2d q when HasConst(1) && (node.Inputs.Count < 3 || HasConst(2)):
+                unary = PreparedQLinearDepthwise.TryCreate(q, In(0), Const(1)!, Const(2), outType, out reason);
+                break;
+            case QLinearGlobalAvgPool:
+                unary = PreparedQLinearGlobalAvgPool.TryCreate(In(0), outType, out reason);
+                break;
             case Softmax s:
                 unary = PreparedSoftmax.TryCreate(s, In(0), outType, out reason);
                 break;
-            case Requantize:
-                unary = PreparedRequantize.TryCreate(In(0), outType, out reason);
+            case Requantize r:
+                unary = PreparedRequantize.TryCreate(r, In(0), outType, out reason);
                 break;
             case Quantize or Dequantize or QuantizeLinear:
                 unary = PreparedQuantize.TryCreate(node.Op, In(0), outType, out reason);
@@ -68,7 +74,7 @@ internal static class LlvmNodeBinder
 
                 break;
             default:
-                reason = node.Op is Conv2d or DepthwiseConv2d or Dense or BatchNorm or QLinearMatMul
+                reason = node.Op is Conv2d or DepthwiseConv2d or Dense or BatchNorm or QLinearMatMul or QLinearConv2d
                     ? "weights, bias or statistics are not graph constants (or the input is not 2-D)"
                     : $"no LLVM kernel for {node.Op.Kind}";
                 break;

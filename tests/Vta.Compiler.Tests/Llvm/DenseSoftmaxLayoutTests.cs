@@ -61,17 +61,43 @@ public sealed class DenseSoftmaxLayoutTests
     }
 
     [Theory]
-    [InlineData(DataType.UInt8, DataType.Int8)]
-    [InlineData(DataType.Int8, DataType.Int8)]
-    [InlineData(DataType.Int8, DataType.UInt8)]
-    public void RequantizeMatchesManagedKernel(DataType from, DataType to)
+    // MobileNetV2's logits (uint8, scale 0.0989, zero point 58), a small scale (no difference cut off), a large one
+    // (most differences below the cut-off), int8, and beta other than 1.
+    [InlineData(DataType.UInt8, 1, 1001, 0.09889254f, 58, 1f)]
+    [InlineData(DataType.UInt8, 4, 37, 0.003f, 0, 1f)]
+    [InlineData(DataType.Int8, 3, 300, 0.9f, -5, 1f)]
+    [InlineData(DataType.Int8, 5, 10, 0.05f, 3, 0.5f)]
+    public void QuantizedSoftmaxMatchesManagedKernelExactly(DataType type, int rows, int depth, float scale, int zeroPoint, float beta)
     {
         LlvmFact.SkipUnlessAvailable();
-        Random rng = new((int)from * 3 + (int)to);
-        Tensor x = LlvmTestData.RandomQuantized(rng, from, new Shape(1, 7, 7, 1280), Quantization.PerTensor(0.0235f, from == DataType.UInt8 ? 128 : 3));
+        Softmax op = new(-1, beta);
+        Tensor x = LlvmTestData.RandomQuantized(new Random(rows + depth), type, new Shape(rows, depth), Quantization.PerTensor(scale, zeroPoint));
+        TensorType outType = op.InferOutputs([x.Type])[0].WithQuant(Quantization.PerTensor(1f / 256, (int)type.MinValue()));
+        PreparedSoftmax kernel = PreparedSoftmax.TryCreate(op, x.Type, outType, out string? reason) ?? throw new InvalidOperationException(reason);
+        Assert.IsType<SoftmaxQ8Kernel>(kernel.Definition);
+        LlvmTestData.AssertSameIntegers(LlvmTestData.Managed(op, outType, x), kernel.Run(x), $"softmax {type} {rows}x{depth}");
+    }
+
+    [Theory]
+    [InlineData(DataType.UInt8, DataType.Int8, false)]
+    [InlineData(DataType.Int8, DataType.Int8, false)]
+    [InlineData(DataType.Int8, DataType.UInt8, false)]
+    [InlineData(DataType.UInt8, DataType.Int8, true)]
+    [InlineData(DataType.Int8, DataType.UInt8, true)]
+    public void RequantizeMatchesManagedKernel(DataType from, DataType to, bool zeroPointShiftOnly)
+    {
+        LlvmFact.SkipUnlessAvailable();
+        Random rng = new(((int)from * 3) + (int)to);
+        // zeroPointShiftOnly: VTA's int8 <-> uint8 boundary (same scale, zero point moved by 128), a byte add; else a table.
+        Quantization inQ = zeroPointShiftOnly ? Quantization.PerTensor(0.0235f, from == DataType.UInt8 ? 128 : 0)
+            : Quantization.PerTensor(0.0235f, from == DataType.UInt8 ? 128 : 3);
+        Quantization outQ = zeroPointShiftOnly ? Quantization.PerTensor(0.0235f, to == DataType.UInt8 ? 128 : 0)
+            : Quantization.PerTensor(0.0171f, to == DataType.UInt8 ? 120 : -7);
+        Tensor x = LlvmTestData.RandomQuantized(rng, from, new Shape(1, 7, 7, 1280), inQ);
         Requantize op = new(to);
-        TensorType outType = op.InferOutputs([x.Type])[0].WithQuant(Quantization.PerTensor(0.0171f, to == DataType.UInt8 ? 120 : -7));
-        PreparedRequantize kernel = PreparedRequantize.TryCreate(x.Type, outType, out string? reason) ?? throw new InvalidOperationException(reason);
+        TensorType outType = op.InferOutputs([x.Type])[0].WithQuant(outQ);
+        PreparedRequantize kernel = PreparedRequantize.TryCreate(op, x.Type, outType, out string? reason) ?? throw new InvalidOperationException(reason);
+        Assert.Equal(zeroPointShiftOnly, kernel.Definition is ElementwiseKernel);
         LlvmTestData.AssertSameIntegers(LlvmTestData.Managed(op, outType, x), kernel.Run(x), $"requantize {from}->{to}");
     }
 

@@ -86,7 +86,7 @@ public sealed class PreparedBatchNorm : PreparedKernel
 
     public override Tensor Run(Tensor input)
     {
-        Tensor output = Tensor.Zeros(OutType);
+        Tensor output = NewOutput();
         Call(input.Data, _params, output.Data);
         return output;
     }

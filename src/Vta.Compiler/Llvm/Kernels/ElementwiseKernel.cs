@@ -30,6 +30,12 @@ public enum ElementwiseOp
 
     /// <summary>TFLite requantize between 8-bit types, per tensor.</summary>
     Requantize,
+
+    /// <summary>y = a + k mod 256 on the bit patterns (a requantize between int8 and uint8 that only moves the zero point by 128).</summary>
+    WrapAdd,
+
+    /// <summary>y = clamp(a + b − c, lo, hi) (a quantized ADD whose scales make it exact integer addition).</summary>
+    ClampedSum,
 }
 
 /// <summary>
@@ -84,6 +90,8 @@ public sealed class ElementwiseKernel(ElementwiseOp op, KernelElement a, KernelE
             ElementwiseOp.Quantize or ElementwiseOp.QuantizeLinear => Quantize(m, a, I, F),
             ElementwiseOp.Dequantize => Dequantize(m, a, I, F),
             ElementwiseOp.Requantize => Requantize(m, a, I),
+            ElementwiseOp.WrapAdd => WrapAdd(m, a, I),
+            ElementwiseOp.ClampedSum => ClampedSum(m, a, b, I),
             _ => throw new InvalidOperationException($"unknown element-wise op {Op}"),
         };
         m.For(m.I64Const(0), count, i => m.Store(body(i), y, i));
@@ -158,8 +166,20 @@ public sealed class ElementwiseKernel(ElementwiseOp op, KernelElement a, KernelE
         };
     }
 
+    private static Func<IrValue, IrValue> WrapAdd(IrModule m, IrValue a, Func<int, IrValue> p)
+    {
+        IrValue k = m.Trunc(p(1), m.I8);
+        return i => m.Add(m.Load(a, i), k);
+    }
+
+    private Func<IrValue, IrValue> ClampedSum(IrModule m, IrValue a, IrValue b, Func<int, IrValue> p)
+    {
+        (IrValue c, IrValue lo, IrValue hi) = (p(1), p(2), p(3));
+        return i => m.Trunc(m.SClamp(m.Sub(m.Add(LoadInt(m, a, A, AScalar, i), LoadInt(m, b, B, BScalar, i)), c), lo, hi), m.I8);
+    }
+
     /// <summary>round(v) clamped to [lo, hi] (whole numbers) as i32; NaN gives 0, as the managed conversions do.</summary>
-    private static IrValue RoundToInt(IrModule m, string round, IrValue v, IrValue lo, IrValue hi)
+    internal static IrValue RoundToInt(IrModule m, string round, IrValue v, IrValue lo, IrValue hi)
     {
         IrValue clamped = m.FClamp(m.Call(round, m.F32, v), lo, hi);
         IrValue safe = m.Select(m.FCmp(FloatCompare.Uno, v, v), m.FClamp(m.F32Const(0), lo, hi), clamped);

@@ -41,6 +41,31 @@ internal static class FixedPointIr
         return RoundingDivideByPot(m, DoublingHighMul(m, scaled, multiplier), right);
     }
 
+    /// <summary>SaturatingShiftLeft(x, exponent) for a constant exponent in 1..30.</summary>
+    public static IrValue SaturatingShiftLeft(IrModule m, IrValue x, int exponent)
+    {
+        int threshold = (1 << (31 - exponent)) - 1;
+        IrValue shifted = m.Shl(x, m.I32Const(exponent));
+        IrValue low = m.Select(m.ICmp(IntCompare.Slt, x, m.I32Const(-threshold)), m.I32Const(int.MinValue), shifted);
+        return m.Select(m.ICmp(IntCompare.Sgt, x, m.I32Const(threshold)), m.I32Const(int.MaxValue), low);
+    }
+
+    /// <summary>FixedPointExp.OneOverOnePlusXForXIn01: 1 / (1 + a), Newton-Raphson in three steps, step for step.</summary>
+    public static IrValue OneOverOnePlusX(IrModule m, IrValue a)
+    {
+        // RoundingHalfSum(a, int.MaxValue) in i64: (sum ± 1) / 2, truncating.
+        IrValue sum = m.Add(m.SExt(a, m.I64), m.I64Const(int.MaxValue));
+        IrValue sign = m.Select(m.ICmp(IntCompare.Sge, sum, m.I64Const(0)), m.I64Const(1), m.I64Const(-1));
+        IrValue halfDenominator = m.Trunc(m.SDiv(m.Add(sum, sign), m.I64Const(2)), m.I32);
+        IrValue x = m.Add(m.I32Const(1515870810), DoublingHighMul(m, halfDenominator, m.I32Const(-1010580540)));
+        for (int i = 0; i < 3; i++)
+        {
+            IrValue oneMinus = m.Sub(m.I32Const(1 << 29), DoublingHighMul(m, halfDenominator, x));
+            x = m.Add(x, SaturatingShiftLeft(m, DoublingHighMul(m, x, oneMinus), 2));
+        }
+        return SaturatingShiftLeft(m, x, 1);
+    }
+
     /// <summary>Requantizes an i32 accumulator: fixed-point multiply, add the output zero point, clamp.</summary>
     public static IrValue Requantize(IrModule m, IrValue acc, IrValue multiplier, IrValue shift, IrValue zeroPoint, IrValue min, IrValue max) =>
         m.SClamp(m.Add(MultiplyByQuantizedMultiplier(m, acc, multiplier, shift), zeroPoint), min, max);

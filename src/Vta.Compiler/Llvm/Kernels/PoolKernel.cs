@@ -57,11 +57,18 @@ public sealed class PoolKernel(DataLayout layout, int batch, int channels, Windo
         IrValue[] a = m.BeginFunction(Symbol, IrModule.Pointer(e), IrModule.Pointer(e), IrModule.Pointer(m.I32));
         (IrValue x, IrValue y, IrValue p) = (a[0], a[1], a[2]);
         WindowGeometry g = Window;
-        IrType accType = isFloat ? m.F64 : m.I32;
+        // Float maxima stay in float (exact, twice the lanes); float sums in double, as the managed kernel sums.
+        IrType accType = isFloat ? (IsMax ? m.F32 : m.F64) : m.I32;
         IrValue acc = m.Alloca(accType, Channels);
         (IrValue lo, IrValue hi, IrValue mode, IrValue xZero, IrValue yZero) =
             (m.Load(p, m.I64Const(0)), m.Load(p, m.I64Const(1)), m.Load(p, m.I64Const(2)), m.Load(p, m.I64Const(3)), m.Load(p, m.I64Const(4)));
-        int taps = g.KH * g.KW;
+        if (Layout == DataLayout.Nchw && g.OW > 1)
+        {
+            EmitNchwRows(m, x, y, (lo, hi, mode, xZero, yZero), p, accType);
+            m.EndFunction();
+            return;
+        }
+
         m.For(0, Batch, n => m.For(0, g.OH, oy => m.For(0, g.OW, ox =>
         {
             IrValue y0 = m.AddNsw(m.MulNsw(oy, m.I64Const(g.SH)), m.I64Const(-g.PadTop));
@@ -72,42 +79,101 @@ public sealed class PoolKernel(DataLayout layout, int batch, int channels, Windo
             IrValue count = CountIncludePad
                 ? m.MulNsw(m.Sub(m.SMin(yEnd, m.I64Const(g.H + PadBottom)), y0), m.Sub(m.SMin(xEnd, m.I64Const(g.W + PadRight)), x0))
                 : m.MulNsw(m.Sub(iy1, iy0), m.Sub(ix1, ix0));
-            IrValue init = IsMax ? (isFloat ? m.FloatConst(m.F64, double.NegativeInfinity) : m.I32Const(int.MinValue))
+            IrValue init = IsMax ? (isFloat ? m.F32Const(float.NegativeInfinity) : m.I32Const(int.MinValue))
                 : (isFloat ? m.FloatConst(m.F64, 0) : m.I32Const(0));
             m.For(0, Channels, c => m.Store(init, acc, c));
             m.For(iy0, iy1, iy => m.For(ix0, ix1, ix => m.For(0, Channels, c =>
             {
                 IrValue raw = m.Load(x, Offset(m, n, c, iy, ix, g.H, g.W));
-                IrValue v = isFloat ? m.FPExt(raw, m.F64) : m.Extend(raw, m.I32, Element == KernelElement.Int8);
+                IrValue v = isFloat ? (IsMax ? raw : m.FPExt(raw, m.F64)) : m.Extend(raw, m.I32, Element == KernelElement.Int8);
                 IrValue old = m.Load(acc, c);
                 IrValue next = !IsMax ? (isFloat ? m.FAdd(old, v) : m.Add(old, v))
                     : isFloat ? m.Select(m.FCmp(FloatCompare.Ogt, v, old), v, old) : m.SMax(old, v);
                 m.Store(next, acc, c);
             })));
-            IrValue count32 = m.Trunc(count, m.I32);
-            // Integer requantized averages: the multiplier for this window's count, from the table after the header.
-            IrValue tableAt = m.AddNsw(m.I64Const(4), m.MulNsw(m.SMin(m.SMax(count, m.I64Const(1)), m.I64Const(taps)), m.I64Const(2)));
-            IrValue multiplier = m.Load(p, m.AddNsw(tableAt, m.I64Const(-1)));
-            IrValue shift = m.Load(p, tableAt);
-            m.For(0, Channels, c =>
-            {
-                IrValue s = m.Load(acc, c);
-                IrValue outAt = Offset(m, n, c, oy, ox, g.OH, g.OW);
-                if (isFloat)
-                {
-                    IrValue r = IsMax ? m.FPTrunc(s, m.F32) : m.FPTrunc(m.FDiv(s, m.SIToFP(count, m.F64)), m.F32);
-                    if (!float.IsNegativeInfinity(Min) || !float.IsPositiveInfinity(Max))
-                    {
-                        r = m.FClamp(r, m.F32Const(Min), m.F32Const(Max));
-                    }
-                    m.Store(r, y, outAt);
-                    return;
-                }
-                IrValue result = IsMax ? s : Average(m, s, count32, mode, xZero, yZero, multiplier, shift);
-                m.Store(m.Trunc(m.SClamp(result, lo, hi), m.I8), y, outAt);
-            });
+            (IrValue multiplier, IrValue shift) = Multiplier(m, p, count);
+            m.For(0, Channels, c => StoreResult(m, m.Load(acc, c), count, (lo, hi, mode, xZero, yZero), multiplier, shift, y,
+                Offset(m, n, c, oy, ox, g.OH, g.OW)));
         })));
         m.EndFunction();
+    }
+
+    /// <summary>
+    /// NCHW: per (image, channel, output row) a row of OW accumulators is updated tap by tap; each tap's valid output
+    /// columns are constants (<see cref="WindowGeometry.ColumnsOfTap"/>), so the column loop is contiguous (stride 1) or
+    /// strided, check-free and vectorizable — the channel-innermost loop of NHWC would gather with stride H·W here.
+    /// </summary>
+    private void EmitNchwRows(IrModule m, IrValue x, IrValue y, (IrValue Lo, IrValue Hi, IrValue Mode, IrValue XZero, IrValue YZero) q,
+        IrValue p, IrType accType)
+    {
+        bool isFloat = Element == KernelElement.Float32;
+        WindowGeometry g = Window;
+        IrValue acc = m.Alloca(accType, g.OW);
+        IrValue init = IsMax ? (isFloat ? m.F32Const(float.NegativeInfinity) : m.I32Const(int.MinValue))
+            : (isFloat ? m.FloatConst(m.F64, 0) : m.I32Const(0));
+        m.For(0, Batch, n => m.For(0, Channels, c => m.For(0, g.OH, oy =>
+        {
+            m.For(0, g.OW, ox => m.Store(init, acc, ox));
+            IrValue y0 = m.AddNsw(m.MulNsw(oy, m.I64Const(g.SH)), m.I64Const(-g.PadTop));
+            IrValue iy0 = m.SMax(y0, m.I64Const(0)), iy1 = m.SMin(m.AddNsw(y0, m.I64Const(g.KH)), m.I64Const(g.H));
+            m.For(iy0, iy1, iy =>
+            {
+                IrValue row = Offset(m, n, c, iy, m.I64Const(0), g.H, g.W);
+                for (int kx = 0; kx < g.KW; kx++)
+                {
+                    (int lo, int hi) = g.ColumnsOfTap(kx);
+                    int offset = kx - g.PadLeft;
+                    m.For(lo, hi, ox =>
+                    {
+                        IrValue ix = m.AddNsw(m.MulNsw(ox, m.I64Const(g.SW)), m.I64Const(offset));
+                        IrValue raw = m.Load(x, m.AddNsw(row, ix));
+                        IrValue v = isFloat ? (IsMax ? raw : m.FPExt(raw, m.F64)) : m.Extend(raw, m.I32, Element == KernelElement.Int8);
+                        IrValue old = m.Load(acc, ox);
+                        IrValue next = !IsMax ? (isFloat ? m.FAdd(old, v) : m.Add(old, v))
+                            : isFloat ? m.Select(m.FCmp(FloatCompare.Ogt, v, old), v, old) : m.SMax(old, v);
+                        m.Store(next, acc, ox);
+                    });
+                }
+            });
+            IrValue rowCount = CountIncludePad
+                ? m.Sub(m.SMin(m.AddNsw(y0, m.I64Const(g.KH)), m.I64Const(g.H + PadBottom)), y0)
+                : m.Sub(iy1, iy0);
+            m.For(0, g.OW, ox =>
+            {
+                IrValue x0 = m.AddNsw(m.MulNsw(ox, m.I64Const(g.SW)), m.I64Const(-g.PadLeft));
+                IrValue xEnd = m.AddNsw(x0, m.I64Const(g.KW));
+                IrValue columns = CountIncludePad
+                    ? m.Sub(m.SMin(xEnd, m.I64Const(g.W + PadRight)), x0)
+                    : m.Sub(m.SMin(xEnd, m.I64Const(g.W)), m.SMax(x0, m.I64Const(0)));
+                IrValue count = m.MulNsw(rowCount, columns);
+                (IrValue multiplier, IrValue shift) = Multiplier(m, p, count);
+                StoreResult(m, m.Load(acc, ox), count, q, multiplier, shift, y, Offset(m, n, c, oy, ox, g.OH, g.OW));
+            });
+        })));
+    }
+
+    /// <summary>Integer requantized averages: the multiplier for this window's count, from the table after the header.</summary>
+    private (IrValue Multiplier, IrValue Shift) Multiplier(IrModule m, IrValue p, IrValue count)
+    {
+        IrValue tableAt = m.AddNsw(m.I64Const(4), m.MulNsw(m.SMin(m.SMax(count, m.I64Const(1)), m.I64Const(Window.KH * Window.KW)), m.I64Const(2)));
+        return (m.Load(p, m.AddNsw(tableAt, m.I64Const(-1))), m.Load(p, tableAt));
+    }
+
+    private void StoreResult(IrModule m, IrValue s, IrValue count, (IrValue Lo, IrValue Hi, IrValue Mode, IrValue XZero, IrValue YZero) q,
+        IrValue multiplier, IrValue shift, IrValue y, IrValue outAt)
+    {
+        if (Element == KernelElement.Float32)
+        {
+            IrValue r = IsMax ? s : m.FPTrunc(m.FDiv(s, m.SIToFP(count, m.F64)), m.F32);
+            if (!float.IsNegativeInfinity(Min) || !float.IsPositiveInfinity(Max))
+            {
+                r = m.FClamp(r, m.F32Const(Min), m.F32Const(Max));
+            }
+            m.Store(r, y, outAt);
+            return;
+        }
+        IrValue result = IsMax ? s : Average(m, s, m.Trunc(count, m.I32), q.Mode, q.XZero, q.YZero, multiplier, shift);
+        m.Store(m.Trunc(m.SClamp(result, q.Lo, q.Hi), m.I8), y, outAt);
     }
 
     /// <summary>PoolKernels.IntegerAverage: rounded division, or the requantized centered sum.</summary>

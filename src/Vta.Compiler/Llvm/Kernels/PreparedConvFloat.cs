@@ -56,7 +56,7 @@ public sealed class PreparedConvFloat : PreparedKernel
 
     public override Tensor Run(Tensor input)
     {
-        Tensor output = Tensor.Zeros(OutType);
+        Tensor output = NewOutput();
         Run((float[])input.Data, (float[])output.Data);
         return output;
     }

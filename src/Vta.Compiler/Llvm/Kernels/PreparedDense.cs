@@ -62,7 +62,7 @@ public sealed class PreparedDense : PreparedKernel
 
     public override Tensor Run(Tensor input)
     {
-        Tensor output = Tensor.Zeros(OutType);
+        Tensor output = NewOutput();
         Call(input.Data, _weights, _params, output.Data);
         return output;
     }

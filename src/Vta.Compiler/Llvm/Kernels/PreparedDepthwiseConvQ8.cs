@@ -67,7 +67,7 @@ public sealed class PreparedDepthwiseConvQ8 : PreparedKernel
 
     public override Tensor Run(Tensor input)
     {
-        Tensor output = Tensor.Zeros(OutType);
+        Tensor output = NewOutput();
         Call(input.Data, _weights, _params, output.Data);
         return output;
     }

@@ -29,10 +29,10 @@ internal static class KernelElements
 public sealed class PreparedBinary : PreparedKernel
 {
     private readonly int[] _ints;
-    private readonly float[] _floats;
+    private readonly Array? _extra;
 
-    private PreparedBinary(ElementwiseKernel definition, TensorType outType, int[] ints, float[] floats)
-        : base(definition, outType) => (_ints, _floats) = (ints, floats);
+    private PreparedBinary(KernelDefinition definition, TensorType outType, int[] ints, Array? extra)
+        : base(definition, outType) => (_ints, _extra) = (ints, extra);
 
     public static PreparedBinary? TryCreate(Op op, TensorType a, TensorType b, TensorType outType, out string? reason)
     {
@@ -58,7 +58,7 @@ public sealed class PreparedBinary : PreparedKernel
             var activation = ((BinaryElementwiseOp)op).Activation;
             (float min, float max) = activation.Range();
             ElementwiseOp kind = op switch { Add => ElementwiseOp.FloatAdd, Sub => ElementwiseOp.FloatSub, _ => ElementwiseOp.FloatMul };
-            return new PreparedBinary(new ElementwiseKernel(kind, ea!.Value, eb!.Value, ey!.Value, aScalar, bScalar, min, max), outType, [n], []);
+            return new PreparedBinary(new ElementwiseKernel(kind, ea!.Value, eb!.Value, ey!.Value, aScalar, bScalar, min, max), outType, [n], null);
         }
 
         Quantization qa = a.Quant!, qb = b.Quant!, qo = outType.Quant!;
@@ -68,7 +68,18 @@ public sealed class PreparedBinary : PreparedKernel
             float ratioA = qa.Scale / qo.Scale, ratioB = qb.Scale / qo.Scale;
             float constant = qo.ZeroPoint - MathF.FusedMultiplyAdd(ratioA, qa.ZeroPoint, ratioB * qb.ZeroPoint);
             var q = new ElementwiseKernel(ElementwiseOp.QLinearAdd, ea!.Value, eb!.Value, ey!.Value, aScalar, bScalar);
-            return new PreparedBinary(q, outType, [n, (int)outType.DType.MinValue(), (int)outType.DType.MaxValue()], [ratioA, ratioB, constant]);
+            return new PreparedBinary(q, outType, [n, (int)outType.DType.MinValue(), (int)outType.DType.MaxValue()], new[] { ratioA, ratioB, constant });
+        }
+
+        if (!aScalar && !bScalar)
+        {
+            // TFLite's fixed-point ADD/SUB tabulated over all 65,536 input pairs: one load per element, or plain integer
+            // addition when the table is exactly that (equal scales, as TVM's quantization of ResNet's residual adds).
+            byte[] table = ExhaustiveTables.Binary(op, a, b, outType);
+            return ExhaustiveTables.ClampedSum(table, a.DType, b.DType, outType.DType) is { } sum
+                ? new PreparedBinary(new ElementwiseKernel(ElementwiseOp.ClampedSum, ea!.Value, eb!.Value, ey!.Value, false, false), outType,
+                    [n, sum.C, sum.Lo, sum.Hi], null)
+                : new PreparedBinary(new LookupKernel(binary: true), outType, [n], table);
         }
 
         // As ElementwiseKernels.QuantizedAddSub: both inputs rescaled to twice the larger scale.
@@ -78,15 +89,15 @@ public sealed class PreparedBinary : PreparedKernel
         (int mo, int so) = FixedPoint.QuantizeMultiplier(twiceMax / ((1 << ElementwiseKernel.LeftShift) * (double)qo.Scale));
         (int lo, int hi) = QuantizedActivation.Range(((BinaryElementwiseOp)op).Activation, outType);
         var kernel = new ElementwiseKernel(op is Sub ? ElementwiseOp.QuantizedSub : ElementwiseOp.QuantizedAdd, ea!.Value, eb!.Value, ey!.Value, aScalar, bScalar);
-        return new PreparedBinary(kernel, outType, [n, qa.ZeroPoint, qb.ZeroPoint, m1, s1, m2, s2, mo, so, qo.ZeroPoint, lo, hi], []);
+        return new PreparedBinary(kernel, outType, [n, qa.ZeroPoint, qb.ZeroPoint, m1, s1, m2, s2, mo, so, qo.ZeroPoint, lo, hi], null);
     }
 
     public override Tensor Run(Tensor input) => throw new InvalidOperationException("a binary kernel takes two inputs");
 
     public Tensor Run(Tensor a, Tensor b)
     {
-        Tensor output = Tensor.Zeros(OutType);
-        Call(a.Data, b.Data, output.Data, _ints, _floats.Length == 0 ? null : _floats);
+        Tensor output = NewOutput();
+        Call(a.Data, b.Data, output.Data, _ints, _extra);
         return output;
     }
 }
@@ -129,7 +140,7 @@ public sealed class PreparedQuantize : PreparedKernel
 
     public override Tensor Run(Tensor input)
     {
-        Tensor output = Tensor.Zeros(OutType);
+        Tensor output = NewOutput();
         Call(input.Data, null, output.Data, _ints, _floats);
         return output;
     }
@@ -159,7 +170,7 @@ public sealed class PreparedFloatUnary : PreparedKernel
 
     public override Tensor Run(Tensor input)
     {
-        Tensor output = Tensor.Zeros(OutType);
+        Tensor output = NewOutput();
         Call(input.Data, null, output.Data, _ints, null);
         return output;
     }

@@ -68,7 +68,7 @@ public sealed class PreparedPool : PreparedKernel
 
     public override Tensor Run(Tensor input)
     {
-        Tensor output = Tensor.Zeros(OutType);
+        Tensor output = NewOutput();
         Call(input.Data, output.Data, _params);
         return output;
     }

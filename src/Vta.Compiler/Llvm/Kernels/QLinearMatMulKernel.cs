@@ -104,7 +104,7 @@ public sealed class PreparedQLinearMatMul : PreparedKernel
 
     public override Tensor Run(Tensor input)
     {
-        Tensor output = Tensor.Zeros(OutType);
+        Tensor output = NewOutput();
         Call(input.Data, _weights, _scales, _params, output.Data);
         return output;
     }

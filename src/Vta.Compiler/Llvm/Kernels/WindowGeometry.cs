@@ -12,6 +12,18 @@ public sealed record WindowGeometry(int H, int W, int KH, int KW, int SH, int SW
     /// <summary>Output columns [lo, hi) whose taps all fall inside the input columns.</summary>
     public (int Lo, int Hi) InteriorColumns => Interior(W, KW, SW, DW, PadLeft, OW);
 
+    /// <summary>
+    /// Output columns [lo, hi) whose tap <paramref name="kx"/> reads inside the input row (ix = ox·SW − PadLeft + kx·DW):
+    /// known when the IR is built, so row kernels loop over them with no checks.
+    /// </summary>
+    public (int Lo, int Hi) ColumnsOfTap(int kx)
+    {
+        int offset = (kx * DW) - PadLeft;
+        int lo = offset >= 0 ? 0 : (-offset + SW - 1) / SW;
+        int hi = W - 1 - offset < 0 ? 0 : Math.Min(OW, ((W - 1 - offset) / SW) + 1);
+        return (Math.Min(lo, hi), hi);
+    }
+
     public override string ToString() =>
         $"in{H}x{W} k{KH}x{KW} s{SH}x{SW} d{DH}x{DW} p{PadTop},{PadLeft} out{OH}x{OW}";
 
