@@ -145,5 +145,34 @@ public class CompileRunCommandTests
         Assert.Equal("float32[1,3,224,224]", zoo.TypeOf("data").DType.Name() + zoo.TypeOf("data").Shape);
     }
 
+    /// <summary>--target emits the CPU part's kernels as an ELF object for a board's CPU, holding every kernel symbol.</summary>
+    [Theory]
+    [InlineData("armv7-none-linux-gnueabihf", 40, 1)]
+    [InlineData("aarch64-linux-gnu", 183, 2)]
+    public void TargetWritesAnObjectFileForTheBoardsCpuWithTheKernelSymbols(string triple, int machine, int elfClass)
+    {
+        using var dir = new TempDir();
+        string pkg = dir.File("m.vtapkg");
+        var (code, _, stderr) = Cli.Run("compile", s_model, "--output", pkg, "--target", triple);
+        Assert.True(code == 0, stderr);
+
+        byte[] elf = File.ReadAllBytes(dir.File($"m.{triple}.o"));
+        Assert.Equal([0x7F, (byte)'E', (byte)'L', (byte)'F'], elf[..4]);
+        Assert.Equal(elfClass, elf[4]);
+        Assert.Equal(machine, BitConverter.ToUInt16(elf, 18));
+
+        // Every kernel the host back end uses for this package's CPU part is a symbol of the object.
+        var package = Compiler.Packages.VtaPackage.Load(pkg);
+        var plans = Compiler.Llvm.LlvmCpuBackend.Instance.Prepare(package.Graph, Compiler.Models.CompiledModel.CpuNodesOf(package.Graph)).Plans;
+        string text = System.Text.Encoding.Latin1.GetString(elf);
+        Assert.Contains(plans, p => !p.IsManaged);
+        Assert.All(plans.Where(p => !p.IsManaged), p => Assert.Contains(p.Kernel, text, StringComparison.Ordinal));
+
+        (code, _, stderr) = Cli.Run("compile", s_model, "--output", dir.File("bad.vtapkg"), "--target", "no-such-triple");
+        Assert.Equal(1, code);
+        Assert.Contains("no-such-triple", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(dir.File("bad.vtapkg")));
+    }
+
     private static byte[] Bytes(string npz) => Assert.Single(NpzFile.Load(npz)).Bytes.ToArray();
 }

@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Vta.Cli.Output;
 using Vta.Compiler.Graphs;
+using Vta.Compiler.Llvm;
+using Vta.Compiler.Llvm.Native;
 using Vta.Compiler.Models;
 using Vta.Compiler.Packages;
 using Vta.Compiler.Passes;
@@ -10,6 +12,7 @@ using Vta.Compiler.Programs;
 using Vta.Compiler.Tuning;
 using Vta.Frontend;
 using Vta.Hardware.Config;
+using Vta.Hardware.IO;
 
 namespace Vta.Cli.Commands;
 
@@ -31,13 +34,18 @@ internal static class CompileCommand
         };
         var calibration = new Option<string?>("--calibration") { Description = "Calibration samples for percentile/kl: an .npz, an image or a folder of them", HelpName = "PATH" };
         var records = new Option<string?>("--tuning-records") { Description = "Tilings found by 'vta tune' (layers not in the file use the default policy)", HelpName = "FILE" };
+        var target = new Option<string?>("--target")
+        {
+            Description = $"Also emit the CPU part's LLVM kernels as an object file for a board's CPU, beside the package: a triple such as {CodeTarget.Pynq} (Pynq) or {CodeTarget.Ultra96} (Ultra96)",
+            HelpName = "TRIPLE",
+        };
         var printPasses = new Option<bool>("--print-passes") { Description = "Print the graph after each compiler pass (to stderr)" };
         var cpuNodes = new Option<string?>("--cpu-nodes") { Description = "Nodes to keep on the CPU, comma-separated (names as in the imported graph)", HelpName = "NAMES" };
         var config = CliOptions.Config();
         var json = CliOptions.Json();
         var command = new Command("compile", "Compile a model for VTA into one package (.vtapkg): VTA programs, packed weights, memory plan, CPU part")
         {
-            model, output, quantize, calibration, records, cpuNodes, printPasses, config, json,
+            model, output, quantize, calibration, records, cpuNodes, target, printPasses, config, json,
         };
         command.SetAction(parse =>
         {
@@ -59,11 +67,20 @@ internal static class CompileCommand
             }
 
             var info = new PackageInfo(imported.Name, Zoo(source) ? source : Path.GetFileName(source), DateTimeOffset.UtcNow, CliApp.ToolVersion, quantization, compiled.Notes);
+            // Built before anything is written, so a bad --target leaves no package behind.
+            byte[]? cpuObject = parse.GetValue(target) is { } triple ? CpuObject(compiled, triple) : null;
             var package = VtaPackage.FromModel(compiled, info);
             package.Save(path);
             foreach (string note in compiled.Notes)
             {
                 context.Err.WriteLine($"vta: note: {note}");
+            }
+
+            if (cpuObject is { } obj)
+            {
+                string objectPath = Path.ChangeExtension(path, null) + "." + parse.GetValue(target) + ".o";
+                AtomicFile.WriteAllBytes(objectPath, obj);
+                context.Err.WriteLine($"vta: wrote {objectPath}");
             }
 
             Summary summary = Summarize(package, path);
@@ -79,6 +96,34 @@ internal static class CompileCommand
             return CliApp.ExitOk;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The kernels the LLVM back end prepares for the CPU part on this host, compiled again for <paramref name="triple"/>
+    /// into one ELF object (written beside the package as PACKAGE.TRIPLE.o), for linking into a board's runtime.
+    /// </summary>
+    private static byte[] CpuObject(CompiledModel compiled, string triple)
+    {
+        if (!LlvmLibrary.TryLoad(out string? reason))
+        {
+            throw new IOException($"--target needs libLLVM: {reason}");
+        }
+
+        CodeTarget codeTarget;
+        try
+        {
+            codeTarget = CodeTarget.ForTriple(triple);
+        }
+        catch (LlvmException e)
+        {
+            throw new FormatException($"--target {triple}: {e.Message}", e);
+        }
+
+        IReadOnlyList<KernelDefinition> kernels = KernelCache.Record(() =>
+            LlvmCpuBackend.Instance.Prepare(compiled.Graph, CompiledModel.CpuNodesOf(compiled.Graph)));
+        return kernels.Count == 0
+            ? throw new FormatException($"--target {triple}: the CPU part has no LLVM kernels to emit")
+            : LlvmCompiler.CompileToObject(kernels, codeTarget);
     }
 
     private static bool Zoo(string source) => source.StartsWith(Compiler.ModelZoo.Zoo.Prefix, StringComparison.OrdinalIgnoreCase);

@@ -11,6 +11,9 @@ namespace Vta.Compiler.Llvm;
 /// </summary>
 public static class KernelCache
 {
+    private static readonly object s_recordLock = new();
+    private static volatile OrderedDictionary<string, KernelDefinition>? s_recording;
+
     /// <summary>Overrides the cache folder; "off" disables the disk cache.</summary>
     public const string DirectoryVariable = "VTA_LLVM_CACHE";
 
@@ -44,8 +47,42 @@ public static class KernelCache
     }
 
     /// <summary>The host machine code of <paramref name="kernel"/>: from memory, from disk, or freshly compiled.</summary>
-    public static CompiledKernel Get(KernelDefinition kernel) =>
-        s_kernels.GetOrAdd(kernel.Key, _ => new Lazy<CompiledKernel>(() => Build(kernel))).Value;
+    public static CompiledKernel Get(KernelDefinition kernel)
+    {
+        if (s_recording is { } recording)
+        {
+            lock (recording)
+            {
+                recording.TryAdd(kernel.Key, kernel);
+            }
+        }
+
+        return s_kernels.GetOrAdd(kernel.Key, _ => new Lazy<CompiledKernel>(() => Build(kernel))).Value;
+    }
+
+    /// <summary>
+    /// The kernels <paramref name="action"/> asks for (each once, in the order first asked), for emitting the same kernels
+    /// for another target (an object file for a board's CPU). One recording at a time.
+    /// </summary>
+    public static IReadOnlyList<KernelDefinition> Record(Action action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        lock (s_recordLock)
+        {
+            var recording = new OrderedDictionary<string, KernelDefinition>(StringComparer.Ordinal);
+            s_recording = recording;
+            try
+            {
+                action();
+            }
+            finally
+            {
+                s_recording = null;
+            }
+
+            return [.. recording.Values];
+        }
+    }
 
     /// <summary>Whether this process already holds machine code for the kernel.</summary>
     public static bool Contains(KernelDefinition kernel) => s_kernels.TryGetValue(kernel.Key, out Lazy<CompiledKernel>? k) && k.IsValueCreated;
