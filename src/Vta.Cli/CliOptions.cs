@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Vta.Compiler.Cpu;
+using Vta.Compiler.Reports;
 using Vta.Hardware.Config;
 
 namespace Vta.Cli;
@@ -14,12 +16,31 @@ internal static class CliOptions
 
     public static Option<bool> Json() => new("--json") { Description = "Print machine-readable JSON (nothing else) on stdout" };
 
-    public static Option<string> CpuBackend() => new("--cpu-backend")
+    public static Option<string> CpuBackend()
     {
-        Description = "Kernels of the layers VTA does not run: llvm (JIT-compiled, the default; falls back to managed if libLLVM cannot be loaded) or managed",
-        HelpName = "llvm|managed",
-        DefaultValueFactory = _ => "llvm",
-    };
+        var option = new Option<string>("--cpu-backend")
+        {
+            Description = "Kernels of the layers VTA does not run: llvm (JIT-compiled, the default; falls back to managed if libLLVM cannot be loaded) or managed",
+            HelpName = "llvm|managed",
+            DefaultValueFactory = _ => CpuBackends.LlvmName,
+        };
+        option.AcceptOnlyFromAmong([.. CpuBackends.Names]);
+        return option;
+    }
+
+    /// <summary>--report FILE of a model run, its format checked before anything runs.</summary>
+    public static Option<string?> RunReport()
+    {
+        var option = new Option<string?>("--report") { Description = "Write a report of the run: .html (self-contained) or .md (figures beside it)", HelpName = "FILE" };
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } path && !RunReportWriter.Extensions.Contains(Path.GetExtension(path).ToLowerInvariant()))
+            {
+                r.AddError($"--report {path}: a report is written as .html or .md");
+            }
+        });
+        return option;
+    }
 
     /// <summary>A comma-separated list option, trimmed, empty entries dropped.</summary>
     public static IReadOnlyList<string> SplitNames(string? value) =>

@@ -30,6 +30,11 @@ internal static class ModelPreparation
 
         string spec = quantize ?? DefaultScheme;
         QuantizeOptions options = QuantizeOptions.Parse(spec);
+        if (options.NeedsCalibration && calibration is null)
+        {
+            throw new FormatException($"--quantize {spec} calibrates activation scales: give --calibration (an .npz, an image, or a folder of them)");
+        }
+
         if (calibration is not null)
         {
             options = options with { Calibration = LoadCalibration(graph, model, calibration) };

@@ -174,5 +174,30 @@ public class CompileRunCommandTests
         Assert.False(File.Exists(dir.File("bad.vtapkg")));
     }
 
+    /// <summary>Bad option values are the user's errors (one line naming the value, exit 1 or usage exit 2), never internal ones.</summary>
+    [Fact]
+    public void BadOptionValuesAreRefusedAsTheUsersErrors()
+    {
+        using var dir = new TempDir();
+        string pkg = dir.File("m.vtapkg");
+        Assert.Equal(0, Cli.Run("compile", s_model, "--output", pkg).Code);
+
+        (int Code, string Err)[] refused =
+        [
+            Pick(Cli.Run("run", pkg, "--cpu-backend", "bogus")),
+            Pick(Cli.Run("run", pkg, "--report", dir.File("r.txt"))),
+            Pick(Cli.Run("compile", "zoo:resnet18", "--output", dir.File("p.vtapkg"), "--quantize", "percentile")),
+        ];
+
+        Assert.All(refused, r => Assert.InRange(r.Code, 1, 2));
+        Assert.All(refused, r => Assert.DoesNotContain("internal error", r.Err, StringComparison.Ordinal));
+        Assert.Contains("bogus", refused[0].Err, StringComparison.Ordinal);
+        Assert.Contains("r.txt", refused[1].Err, StringComparison.Ordinal);
+        Assert.Contains("--calibration", refused[2].Err, StringComparison.Ordinal);
+        Assert.False(File.Exists(dir.File("r.txt")) || File.Exists(dir.File("p.vtapkg")));
+    }
+
+    private static (int Code, string Err) Pick((int Code, string Out, string Err) r) => (r.Code, r.Err);
+
     private static byte[] Bytes(string npz) => Assert.Single(NpzFile.Load(npz)).Bytes.ToArray();
 }

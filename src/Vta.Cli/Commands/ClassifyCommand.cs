@@ -36,7 +36,7 @@ internal static class ClassifyCommand
         var cpuNodes = new Option<string?>("--cpu-nodes") { Description = "Nodes to keep on the CPU, comma-separated (names as in the imported graph)", HelpName = "NAMES" };
         var device = DeviceOption.Create();
         var cpuBackend = CliOptions.CpuBackend();
-        var report = new Option<string?>("--report") { Description = "Write a report of the run: .html (self-contained) or .md (figures beside it)", HelpName = "FILE" };
+        var report = CliOptions.RunReport();
         var config = CliOptions.Config();
         var json = CliOptions.Json();
         var command = new Command("classify", "Classify a photo or a WAV clip with a pre-quantized model compiled for VTA and run on the simulator (MobileNetV2 and chelsea.png by default)")

@@ -109,21 +109,19 @@ internal static class CompileCommand
             throw new IOException($"--target needs libLLVM: {reason}");
         }
 
-        CodeTarget codeTarget;
         try
         {
-            codeTarget = CodeTarget.ForTriple(triple);
+            CodeTarget codeTarget = CodeTarget.ForTriple(triple);
+            IReadOnlyList<KernelDefinition> kernels = KernelCache.Record(() =>
+                LlvmCpuBackend.Instance.Prepare(compiled.Graph, CompiledModel.CpuNodesOf(compiled.Graph)));
+            return kernels.Count == 0
+                ? throw new FormatException($"--target {triple}: the CPU part has no LLVM kernels to emit")
+                : LlvmCompiler.CompileToObject(kernels, codeTarget);
         }
         catch (LlvmException e)
         {
             throw new FormatException($"--target {triple}: {e.Message}", e);
         }
-
-        IReadOnlyList<KernelDefinition> kernels = KernelCache.Record(() =>
-            LlvmCpuBackend.Instance.Prepare(compiled.Graph, CompiledModel.CpuNodesOf(compiled.Graph)));
-        return kernels.Count == 0
-            ? throw new FormatException($"--target {triple}: the CPU part has no LLVM kernels to emit")
-            : LlvmCompiler.CompileToObject(kernels, codeTarget);
     }
 
     private static bool Zoo(string source) => source.StartsWith(Compiler.ModelZoo.Zoo.Prefix, StringComparison.OrdinalIgnoreCase);

@@ -31,7 +31,7 @@ internal static class RunCommand
         var output = new Option<string?>("--output", "-o") { Description = "Write the outputs to this .npz", HelpName = "FILE" };
         var seed = new Option<int>("--seed") { Description = "Seed of the random inputs when --inputs is not given", DefaultValueFactory = _ => 0 };
         var stats = new Option<string?>("--stats") { Description = "Write the counters and per-layer figures as JSON to this file", HelpName = "FILE" };
-        var report = new Option<string?>("--report") { Description = "Write a report of the run: .html (self-contained) or .md (figures beside it)", HelpName = "FILE" };
+        var report = CliOptions.RunReport();
         var device = DeviceOption.Create();
         var cpuBackend = CliOptions.CpuBackend();
         var json = CliOptions.Json();
