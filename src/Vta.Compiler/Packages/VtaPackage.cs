@@ -184,7 +184,7 @@ public sealed class VtaPackage
                     break;
                 case WidenProgramStep w:
                     Region(w.Source, w.Shape);
-                    Region(w.Offset, w.Shape, program.Config.AccElemBytes);
+                    Region(w.Offset, w.Shape, program.Config.AccWidth / 8);
                     break;
                 case VtaProgramStep v:
                     Value(v.Output);

@@ -199,7 +199,7 @@ public static class ProgramBuilder
         return addr >= RecordingDevice.ActivationBase ? activationsAt + (addr - RecordingDevice.ActivationBase) : addr - RecordingDevice.ConstantBase;
     }
 
-    private static long AccBytes(PackedShape shape, VtaConfig config) => shape.Elements * config.AccElemBytes;
+    private static long AccBytes(PackedShape shape, VtaConfig config) => shape.Elements * (config.AccWidth / 8);
 
     private static PackedShape Padded(PackedShape s, Pads2d p) => s with { Height = s.Height + p.Top + p.Bottom, Width = s.Width + p.Left + p.Right };
 }

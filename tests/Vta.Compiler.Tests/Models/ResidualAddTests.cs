@@ -70,6 +70,9 @@ public class ResidualAddTests
         Assert.Equal(["x", "y1"], m.VtaLayers.Skip(1).Select(l => l.Residual));
         Assert.Empty(m.Steps.OfType<CpuStep>());
         Assert.Equal(2, m.Program.Steps.OfType<WidenProgramStep>().Count());
+        // A widened shortcut takes 4 bytes per element (int32), not one ACC vector's bytes per element.
+        long vectorPerElement = m.Program.Steps.OfType<WidenProgramStep>().Max(w => w.Shape.Elements) * m.Config.AccElemBytes;
+        Assert.True(m.Program.ActivationBytes < vectorPerElement, $"{m.Program.ActivationBytes} bytes of activations");
 
         var feeds = Feeds();
         using var device = new SimDevice(m.Config);
