@@ -46,10 +46,9 @@ internal static class ModelPreparation
         return (q.Graph, spec);
     }
 
-    /// <summary>A float model: some conv or dense computes in float and nothing is quantized yet.</summary>
+    /// <summary>A float model (as the quantizer defines it) with some conv or dense to put on VTA.</summary>
     public static bool NeedsQuantization(Graph graph) =>
-        graph.Types.Values.All(t => t.Quant is null && t.DType is not (DataType.Int8 or DataType.UInt8))
-        && graph.Nodes.Any(n => n.Op is Conv2d or Dense && graph.TypeOf(n.Inputs[0]).DType == DataType.Float32);
+        FloatQuantizer.IsFloatGraph(graph, out _) && graph.Nodes.Any(n => n.Op is Conv2d or Dense);
 
     /// <summary>Samples from an .npz (arrays named as the inputs), an image or WAV file, or every such file in a folder.</summary>
     private static List<IReadOnlyDictionary<string, Tensor>> LoadCalibration(Graph graph, string model, string path)

@@ -8,8 +8,8 @@ using Vta.Sim.Timing;
 namespace Vta.Rpc;
 
 /// <summary>
-/// Package runs on the wire and back: tensors, counters, timing reports and layer records. Agent and client both use
-/// these, so what the agent measured arrives as the same records a local run returns.
+/// Runs on the wire and back: tensors, counters (of package runs and of plain device runs), timing reports and layer
+/// records. Agent and client both use these, so what the agent measured arrives as the same records a local run returns.
 /// </summary>
 internal static class PackageMessages
 {

@@ -39,6 +39,18 @@ public sealed class SimCounters
         AluCounter += other.AluCounter;
     }
 
+    /// <summary>What was counted since <paramref name="earlier"/>, a snapshot of these same counters.</summary>
+    public SimCounters Minus(SimCounters earlier) => new()
+    {
+        InpLoadNbytes = InpLoadNbytes - earlier.InpLoadNbytes,
+        WgtLoadNbytes = WgtLoadNbytes - earlier.WgtLoadNbytes,
+        AccLoadNbytes = AccLoadNbytes - earlier.AccLoadNbytes,
+        UopLoadNbytes = UopLoadNbytes - earlier.UopLoadNbytes,
+        OutStoreNbytes = OutStoreNbytes - earlier.OutStoreNbytes,
+        GemmCounter = GemmCounter - earlier.GemmCounter,
+        AluCounter = AluCounter - earlier.AluCounter,
+    };
+
     /// <summary>The counters under TVM's JSON keys, in TVM's order.</summary>
     public IReadOnlyList<KeyValuePair<string, long>> ToList() =>
     [

@@ -279,20 +279,6 @@ internal static class OrtTwins
     private static bool OnePixel(Op op, TensorType output) =>
         output.Shape.ElementCount == output.Shape[0] * output.Shape[IsNhwc(op) ? 3 : 1];
 
-    public static OrtValue ValueOf(Tensor t)
-    {
-        long[] shape = [.. t.Shape.Select(d => (long)d)];
-        // By the element type, not the array's: the CLR lets an sbyte[] pass as a byte[].
-        return t.DType switch
-        {
-            DataType.Float32 => OrtValue.CreateTensorValueFromMemory(t.As<float>(), shape),
-            DataType.UInt8 => OrtValue.CreateTensorValueFromMemory(t.As<byte>(), shape),
-            DataType.Int8 => OrtValue.CreateTensorValueFromMemory(t.As<sbyte>(), shape),
-            DataType.Int32 => OrtValue.CreateTensorValueFromMemory(t.As<int>(), shape),
-            _ => throw new NotSupportedException($"{t.DType.Name()} feeds"),
-        };
-    }
-
     /// <summary>The node as <see cref="OnnxWriter"/> writes it (float NCHW ops, views).</summary>
     private static (byte[], List<(string, Tensor)>)? Written(Graph graph, Node node, Tensor[] inputs)
     {
@@ -447,7 +433,7 @@ internal sealed class OrtTwinSession : IDisposable
     private OrtTwinSession(InferenceSession session, List<(string Name, Tensor Value)> feeds)
     {
         _session = session;
-        _values = [.. feeds.Select(f => OrtTwins.ValueOf(f.Value))];
+        _values = [.. feeds.Select(f => OrtTensors.ToOrt(f.Value))];
         _names = [.. feeds.Select(f => f.Name)];
         _outputs = [session.OutputMetadata.Keys.Single()];
     }

@@ -71,11 +71,6 @@ internal static class ClassifyCommand
     {
         ClassifyModel m = r.Model;
         ClassifyOutcome x = r.Outcome;
-        var counters = new JsonObject();
-        foreach (var (k, v) in x.Run.Counters.ToList())
-        {
-            counters[k] = v;
-        }
 
         var seconds = new JsonObject();
         foreach (var (k, v) in r.Seconds)
@@ -92,10 +87,8 @@ internal static class ClassifyCommand
             ["config"] = m.Compiled.Config.Name,
             ["device"] = r.DeviceName,
             ["top"] = new JsonArray([.. x.Top.Select(p => (JsonNode)new JsonObject { ["index"] = p.Index, ["label"] = p.Label, ["score"] = Math.Round(p.Score, 6) })]),
-            ["counters"] = counters,
-            ["tvm_published"] = TvmCountersFor(m) is { } published
-                ? new JsonObject(published.ToList().Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value))))
-                : null,
+            ["counters"] = CounterOutput.Json(x.Run.Counters),
+            ["tvm_published"] = TvmCountersFor(m) is { } published ? CounterOutput.Json(published) : null,
             ["seconds"] = seconds,
             ["reference"] = ReferenceJson(x.Reference),
             ["layers"] = new JsonObject { ["vta"] = m.Compiled.VtaLayers.Count, ["cpu"] = m.Compiled.Steps.OfType<CpuStep>().Count() },
@@ -158,22 +151,8 @@ internal static class ClassifyCommand
 
         context.Console.Write(top);
         SimCounters? tvm = TvmCountersFor(m);
-        var counters = tvm is null
-            ? Tables.Create("VTA counters (the whole model)", "counter", "value")
-            : Tables.Create("VTA counters (the whole model) beside TVM's deploy_classification resnet18_v1", "counter", "value", "TVM", "ours / TVM");
-        var theirs = tvm?.ToList().ToDictionary(kv => kv.Key, kv => kv.Value);
-        foreach (var (k, v) in x.Run.Counters.ToList())
-        {
-            if (theirs is null)
-            {
-                Tables.AddRow(counters, k, v.ToString("N0", ci));
-            }
-            else
-            {
-                Tables.AddRow(counters, k, v.ToString("N0", ci), theirs[k].ToString("N0", ci), theirs[k] == 0 ? "-" : ((double)v / theirs[k]).ToString("0.00", ci));
-            }
-        }
-
+        var counters = CounterOutput.Table(tvm is null ? "VTA counters (the whole model)" : "VTA counters (the whole model) beside TVM's deploy_classification resnet18_v1",
+            x.Run.Counters, tvm, "value");
         context.Console.Write(counters);
         string cycles = r.Timing is { } t ? string.Create(ci, $"; {t.Cycles:N0} cycles = {t.Seconds * 1e3:0.000} ms at {t.ClockMHz:0} MHz") : "";
         var s = r.Seconds;

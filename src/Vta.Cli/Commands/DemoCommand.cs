@@ -102,28 +102,11 @@ internal static class DemoCommand
 
     private static void Print(CliContext context, DemoResult r)
     {
-        var table = r.Tvm is null
-            ? Tables.Create($"{r.Name} on {r.ConfigName}", "counter", "ours")
-            : Tables.Create($"{r.Name} on {r.ConfigName}", "counter", "ours", "TVM (published)", "ours / TVM");
-        var tvm = r.Tvm?.ToList().ToDictionary(p => p.Key, p => p.Value);
-        foreach (var (k, v) in r.Counters.ToList())
-        {
-            if (tvm is null)
-            {
-                Tables.AddRow(table, k, N(v));
-            }
-            else
-            {
-                long t = tvm[k];
-                Tables.AddRow(table, k, N(v), N(t), t == 0 ? (v == 0 ? "=" : "n/a") : (v / (double)t).ToString("0.00", CultureInfo.InvariantCulture));
-            }
-        }
-
+        var table = CounterOutput.Table($"{r.Name} on {r.ConfigName}", r.Counters, r.Tvm);
         long bytes = Bytes(r.Counters);
         if (r.Tvm is { } published)
         {
-            long tb = Bytes(published);
-            Tables.AddRow(table, "bytes moved (all DMA)", N(bytes), N(tb), (bytes / (double)tb).ToString("0.00", CultureInfo.InvariantCulture));
+            CounterOutput.AddComparison(table, "bytes moved (all DMA)", bytes, Bytes(published));
         }
         else
         {

@@ -161,7 +161,7 @@ internal static class RunCommand
             ["config"] = pkg.Config.Name,
             ["device"] = device,
             ["seconds"] = result.Seconds,
-            ["counters"] = Counters(result.Counters),
+            ["counters"] = CounterOutput.Json(result.Counters),
             ["outputs"] = new JsonArray([.. pkg.Graph.Outputs.Select(o => new JsonObject
             {
                 ["name"] = o,
@@ -185,7 +185,7 @@ internal static class RunCommand
                 ["kind"] = l.Kind,
                 ["target"] = l.Target == ExecutionTarget.Vta ? "vta" : "cpu",
                 ["seconds"] = l.Seconds,
-                ["counters"] = Counters(l.Counters),
+                ["counters"] = CounterOutput.Json(l.Counters),
             };
             if (l.Timing is { } t)
             {
@@ -197,8 +197,6 @@ internal static class RunCommand
         })]);
         return json;
     }
-
-    private static JsonObject Counters(SimCounters c) => new(c.ToList().Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value))));
 
     private static void Print(CliContext context, string path, VtaPackage pkg, string device, ModelRunResult result, TimingReport? timing)
     {

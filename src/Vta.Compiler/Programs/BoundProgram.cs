@@ -68,7 +68,7 @@ public sealed class BoundProgram : IDisposable
             var clock = Stopwatch.StartNew();
             string kind = Execute(step, host, options);
             double seconds = clock.Elapsed.TotalSeconds;
-            SimCounters delta = Difference(Device.ReadCounters(), before);
+            SimCounters delta = Device.ReadCounters().Minus(before);
             counters.Add(delta);
             TimingReport? timing = step.Target == ExecutionTarget.Vta && timingBefore is not null
                 ? ((TimingDevice)Device).TotalReport.Minus(timingBefore)
@@ -195,15 +195,4 @@ public sealed class BoundProgram : IDisposable
 
     private Tensor Value(Dictionary<string, Tensor> host, string name) => host.TryGetValue(name, out Tensor? t) ? t
         : Graph.ConstantOf(name) ?? throw new InvalidOperationException($"value '{name}' is not on the host");
-
-    private static SimCounters Difference(SimCounters after, SimCounters before) => new()
-    {
-        InpLoadNbytes = after.InpLoadNbytes - before.InpLoadNbytes,
-        WgtLoadNbytes = after.WgtLoadNbytes - before.WgtLoadNbytes,
-        AccLoadNbytes = after.AccLoadNbytes - before.AccLoadNbytes,
-        UopLoadNbytes = after.UopLoadNbytes - before.UopLoadNbytes,
-        OutStoreNbytes = after.OutStoreNbytes - before.OutStoreNbytes,
-        GemmCounter = after.GemmCounter - before.GemmCounter,
-        AluCounter = after.AluCounter - before.AluCounter,
-    };
 }

@@ -18,22 +18,26 @@ namespace Vta.Compiler.Quant;
 /// </summary>
 public static class FloatQuantizer
 {
+    /// <summary>Whether <paramref name="graph"/> is a float model this quantizer takes: float32 inputs, no quantized or 8-bit values.</summary>
+    public static bool IsFloatGraph(Graph graph, out string? reason)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        string? input = graph.Inputs.FirstOrDefault(i => graph.TypeOf(i).DType != DataType.Float32 || graph.TypeOf(i).IsQuantized);
+        Node? quantized = graph.Nodes.FirstOrDefault(n => n.Outputs.Any(o => graph.TypeOf(o) is { IsQuantized: true } or { DType: DataType.Int8 or DataType.UInt8 }));
+        reason = input is not null ? $"input '{input}' is {graph.TypeOf(input)}, not float32; only float models are quantized"
+            : quantized is not null ? $"already has quantized values (node '{quantized.Name}')"
+            : null;
+        return reason is null;
+    }
+
     public static QuantizedModel Quantize(Graph floatGraph, QuantizeOptions options)
     {
         ArgumentNullException.ThrowIfNull(floatGraph);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        foreach (string input in floatGraph.Inputs)
+        if (!IsFloatGraph(floatGraph, out string? reason))
         {
-            TensorType t = floatGraph.TypeOf(input);
-            if (t.DType != DataType.Float32 || t.IsQuantized)
-            {
-                throw new ArgumentException($"graph '{floatGraph.Name}': input '{input}' is {t}, not float32; only float models are quantized", nameof(floatGraph));
-            }
-        }
-        if (floatGraph.Nodes.Any(n => n.Outputs.Any(o => floatGraph.TypeOf(o).IsQuantized)))
-        {
-            throw new ArgumentException($"graph '{floatGraph.Name}' already has quantized values (node '{floatGraph.Nodes.First(n => n.Outputs.Any(o => floatGraph.TypeOf(o).IsQuantized)).Name}')", nameof(floatGraph));
+            throw new ArgumentException($"graph '{floatGraph.Name}': {reason}", nameof(floatGraph));
         }
 
         Graph prepared = new PassManager(new FoldBatchNorm(), new DeadCodeElimination(), new FuseRelu(), new DeadCodeElimination())

@@ -103,7 +103,7 @@ internal sealed class AgentService(Board board) : VtaAgent.VtaAgentBase
     });
 
     public override Task<Counters> ReadCounters(Empty request, ServerCallContext context) =>
-        Call(context, async () => ToProto(await board.ReadCountersAsync(Session(context)).ConfigureAwait(false)));
+        Call(context, async () => PackageMessages.ToProto(await board.ReadCountersAsync(Session(context)).ConfigureAwait(false)));
 
     public override Task<Empty> ClearCounters(Empty request, ServerCallContext context) => Call(context, async () =>
     {
@@ -128,7 +128,7 @@ internal sealed class AgentService(Board board) : VtaAgent.VtaAgentBase
     {
         var (result, notes) = await board.RunPackageAsync(Session(context), request.PackageId, request.Inputs, request.CpuBackend,
             context.CancellationToken).ConfigureAwait(false);
-        var reply = new RunPackageReply { Counters = ToProto(result.Counters), Seconds = result.Seconds };
+        var reply = new RunPackageReply { Counters = PackageMessages.ToProto(result.Counters), Seconds = result.Seconds };
         reply.Outputs.AddRange(result.Outputs.Select(o => PackageMessages.ToProto(o.Key, o.Value)));
         reply.Layers.AddRange(result.Layers.Select(PackageMessages.ToProto));
         reply.Notes.AddRange(notes);
@@ -136,17 +136,6 @@ internal sealed class AgentService(Board board) : VtaAgent.VtaAgentBase
     });
 
     internal static BoardConfig ToProto(VtaConfig c) => new() { Model = c.Model, HwVer = c.HwVer, ConfigJson = VtaConfigLoader.ToJson(c) };
-
-    internal static Counters ToProto(SimCounters c) => new()
-    {
-        InpLoadNbytes = c.InpLoadNbytes,
-        WgtLoadNbytes = c.WgtLoadNbytes,
-        AccLoadNbytes = c.AccLoadNbytes,
-        UopLoadNbytes = c.UopLoadNbytes,
-        OutStoreNbytes = c.OutStoreNbytes,
-        GemmCounter = c.GemmCounter,
-        AluCounter = c.AluCounter,
-    };
 
     private static string? Session(ServerCallContext context) => context.RequestHeaders.GetValue(RpcHeaders.Session);
 

@@ -156,20 +156,7 @@ public sealed partial class RemoteDevice : IVtaDevice
         return new DeviceRunResult(reply.Instructions, reply.HasCycles ? reply.Cycles : null);
     }
 
-    public SimCounters ReadCounters()
-    {
-        var c = Call("ReadCounters", () => _client.ReadCounters(new Empty(), _headers));
-        return new SimCounters
-        {
-            InpLoadNbytes = c.InpLoadNbytes,
-            WgtLoadNbytes = c.WgtLoadNbytes,
-            AccLoadNbytes = c.AccLoadNbytes,
-            UopLoadNbytes = c.UopLoadNbytes,
-            OutStoreNbytes = c.OutStoreNbytes,
-            GemmCounter = c.GemmCounter,
-            AluCounter = c.AluCounter,
-        };
-    }
+    public SimCounters ReadCounters() => PackageMessages.FromProto(Call("ReadCounters", () => _client.ReadCounters(new Empty(), _headers)));
 
     public void ClearCounters() => Call("ClearCounters", () => _client.ClearCounters(new Empty(), _headers));
 

@@ -33,7 +33,7 @@ internal sealed class OrtReference : IDisposable
 
     public ReferenceOutput Run(string inputName, Tensor input)
     {
-        using OrtValue value = ToOrt(input);
+        using OrtValue value = OrtTensors.ToOrt(input);
         using var run = new RunOptions();
         try
         {
@@ -47,18 +47,6 @@ internal sealed class OrtReference : IDisposable
     }
 
     public void Dispose() => _session.Dispose();
-
-    private static OrtValue ToOrt(Tensor t)
-    {
-        long[] shape = [.. t.Shape.Select(d => (long)d)];
-        return t.DType switch
-        {
-            DataType.Float32 => OrtValue.CreateTensorValueFromMemory(t.As<float>(), shape),
-            DataType.UInt8 => OrtValue.CreateTensorValueFromMemory(t.As<byte>(), shape),
-            DataType.Int8 => OrtValue.CreateTensorValueFromMemory(t.As<sbyte>(), shape),
-            _ => throw new InvalidDataException($"input of type {t.DType.Name()} is not passed to ONNX Runtime by classify"),
-        };
-    }
 
     private Tensor FromOrt(OrtValue v)
     {
