@@ -97,7 +97,7 @@ internal static class AccuracyCommand
     private static void Print(CliContext context, IReadOnlyList<AccuracyRow> rows)
     {
         CultureInfo ci = CultureInfo.InvariantCulture;
-        var table = Tables.Create(string.Create(ci, $"accuracy: {rows.Count(r => r.Ok)} of {rows.Count} top-1 equal to the reference"),
+        var table = Tables.Create(string.Create(ci, $"accuracy: {rows.Count(r => r.Ok)} of {rows.Count} top-1 agree with the reference{Ties(rows)}"),
             "model", "input", "our top-1", "reference top-1", "equal?", "top-5 overlap", "max error", "reference");
         foreach (AccuracyRow r in rows)
         {
@@ -107,7 +107,7 @@ internal static class AccuracyCommand
                 continue;
             }
 
-            Tables.AddRow(table, r.Model, r.Input, Name(c.Top1), Name(c.ReferenceTop1), c.Top1Equal ? "yes" : "NO",
+            Tables.AddRow(table, r.Model, r.Input, Name(c.Top1), Name(c.ReferenceTop1), !c.Top1Agrees ? "NO" : c.Top1Equal ? "yes" : "tie",
                 string.Create(ci, $"{c.TopKOverlap}/{c.K}"), ClassifyCommand.FormatError(c), c.Source);
         }
 
@@ -116,6 +116,13 @@ internal static class AccuracyCommand
         {
             context.Err.WriteLine($"vta: error: {r.Error}");
         }
+    }
+
+    /// <summary>", 1 of them a class the reference ties with its top-1" when some agreement is by a tie.</summary>
+    private static string Ties(IReadOnlyList<AccuracyRow> rows)
+    {
+        int ties = rows.Count(r => r.Reference is { Top1Agrees: true, Top1Equal: false });
+        return ties == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $" ({ties} by a class the reference scores exactly as high as its own top-1)");
     }
 
     private static string Name(Frontend.Labels.Prediction p) => string.Create(CultureInfo.InvariantCulture, $"{p.Index} {p.Label} ({p.Score:0.000})");

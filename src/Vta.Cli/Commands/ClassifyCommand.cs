@@ -110,6 +110,8 @@ internal static class ClassifyCommand
         ["top1"] = c.ReferenceTop1.Index,
         ["top1_label"] = c.ReferenceTop1.Label,
         ["top1_equal"] = c.Top1Equal,
+        ["top1_agrees"] = c.Top1Agrees,
+        ["top1_ties"] = new JsonArray([.. c.ReferenceTop1Ties.Select(i => (JsonNode)i)]),
         ["top1_rank_in_ours"] = c.ReferenceTop1Rank,
         ["top5_overlap"] = c.TopKOverlap,
         ["k"] = c.K,
@@ -126,6 +128,12 @@ internal static class ClassifyCommand
             && m.Input.Type.Shape.SequenceEqual([1, 3, 224, 224])
             ? TvmPublished.ResNet18
             : null;
+
+    /// <summary>"the same", "DIFFERENT", or, when the reference scores several classes highest, which ones and whether ours is one.</summary>
+    internal static string Agreement(ReferenceComparison c) =>
+        !c.ReferenceTied ? (c.Top1Equal ? "the same" : "DIFFERENT")
+        : $"tied in the reference with {string.Join(", ", c.ReferenceTop1Ties.Where(i => i != c.ReferenceTop1.Index))} (the same score), "
+          + (c.Top1Agrees ? $"ours {c.Top1.Index} is one of them" : "DIFFERENT");
 
     /// <summary>"0.1602 (1 LSB)", or without the LSB part when the output has no quantization step.</summary>
     internal static string FormatError(ReferenceComparison c) => string.Create(CultureInfo.InvariantCulture,
@@ -160,7 +168,7 @@ internal static class ClassifyCommand
         context.Out.Write(string.Create(ci,
             $"time: import {s["import"]:0.00} s, compile {s["compile"]:0.00} s, run {s["run"]:0.00} s (VTA steps {s["vta"]:0.00} s, CPU steps {s["cpu"]:0.00} s){cycles}; " +
             $"reference {s["reference"]:0.00} s\n" +
-            $"reference ({c.Source}): top-1 {c.ReferenceTop1.Index} {c.ReferenceTop1.Label}, {(c.Top1Equal ? "the same" : "DIFFERENT")}; " +
+            $"reference ({c.Source}): top-1 {c.ReferenceTop1.Index} {c.ReferenceTop1.Label}, {Agreement(c)}; " +
             $"top-5 overlap {c.TopKOverlap}/{c.K}; max |diff| {FormatError(c)}\n"));
         foreach (string note in compiled.Notes)
         {

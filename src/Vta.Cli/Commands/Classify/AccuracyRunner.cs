@@ -8,7 +8,7 @@ namespace Vta.Cli.Commands.Classify;
 /// <summary>One model on one input: our top-1 against the reference's, or the error that stopped it.</summary>
 internal sealed record AccuracyRow(string Model, string Input, Prediction? Top1, ReferenceComparison? Reference, double Seconds, string? Error)
 {
-    public bool Ok => Error is null && Reference is { Top1Equal: true };
+    public bool Ok => Error is null && Reference is { Top1Agrees: true };
 }
 
 /// <summary>How far a run has got: rows done of the total, and what runs now.</summary>
