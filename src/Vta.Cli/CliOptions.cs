@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Vta.Compiler.Cpu;
+using Vta.Compiler.Models;
 using Vta.Compiler.Reports;
 using Vta.Hardware.Config;
 
@@ -41,6 +42,40 @@ internal static class CliOptions
         });
         return option;
     }
+
+    /// <summary>--requant auto|vta|exact: where a pre-quantized model's layers requantize (<see cref="RequantMode"/>).</summary>
+    public static Option<string> Requant()
+    {
+        var option = new Option<string>("--requant")
+        {
+            Description = "Requantization of a pre-quantized model: auto (exact when every layer can take it, the default), vta (on VTA's ALU, "
+                + "a few steps from the model's rounding) or exact (VTA sums, the model's own requantization on the host: outputs equal the model's bit for bit)",
+            HelpName = "auto|vta|exact",
+            DefaultValueFactory = _ => "auto",
+        };
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string>() is { } v && v is not ("auto" or "vta" or "exact"))
+            {
+                r.AddError($"--requant {v}: one of auto, vta or exact");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>
+    /// The mode for <paramref name="value"/>. A model quantized here (a float model) always requantizes on VTA: its
+    /// power-of-two scheme is already exact there, and it is what TVM runs.
+    /// </summary>
+    public static RequantMode RequantModeOf(string? value, bool quantizedHere) => quantizedHere ? RequantMode.Vta : value switch
+    {
+        "vta" => RequantMode.Vta,
+        "exact" => RequantMode.Exact,
+        _ => RequantMode.Auto,
+    };
+
+    /// <summary>"exact" or "vta", as printed and written in JSON.</summary>
+    public static string Name(this RequantMode mode) => mode == RequantMode.Exact ? "exact" : mode == RequantMode.Vta ? "vta" : "auto";
 
     /// <summary>A comma-separated list option, trimmed, empty entries dropped.</summary>
     public static IReadOnlyList<string> SplitNames(string? value) =>

@@ -33,9 +33,13 @@ public class CompileRunCommandTests
         JsonNode run = JsonNode.Parse(stdout)!;
         NpyArray output = Assert.Single(NpzFile.Load(dir.File("out.npz")));
         Assert.Equal(graph.Outputs[0], output.Name);
-        Tensor expected = ReferenceExecutor.Run(Compiler.Models.ModelCompiler.Compile(graph, Hardware.Config.VtaConfig.Default).Graph,
-            new Dictionary<string, Tensor> { [input] = x })[graph.Outputs[0]];
+        // compile's default (--requant auto) takes the exact form for ResNet-8 (int8 per-channel weights): the plain int8
+        // executor of the compiled graph, and the model's own arithmetic, both give the same bytes.
+        var feeds = new Dictionary<string, Tensor> { [input] = x };
+        var auto = new Compiler.Models.ModelCompileOptions { Requantization = Compiler.Models.RequantMode.Auto };
+        Tensor expected = ReferenceExecutor.Run(Compiler.Models.ModelCompiler.Compile(graph, Hardware.Config.VtaConfig.Default, auto).Graph, feeds)[graph.Outputs[0]];
         Assert.Equal(expected.AsBytes().ToArray(), output.Bytes.ToArray());
+        Assert.Equal(ReferenceExecutor.Run(graph, feeds)[graph.Outputs[0]].AsBytes().ToArray(), output.Bytes.ToArray());
 
         Assert.True((long)run["counters"]!["gemm_counter"]! > 0);
         Assert.True((long)run["cycles"]! > 0);
@@ -45,6 +49,43 @@ public class CompileRunCommandTests
         Assert.Equal((long)run["cycles"]!, vtaCycles);
         Assert.Equal((long)run["counters"]!["gemm_counter"]!, layers.Sum(l => (long)l!["counters"]!["gemm_counter"]!));
         Assert.Equal(run["counters"]!.ToJsonString(), JsonNode.Parse(File.ReadAllText(dir.File("stats.json")))!["counters"]!.ToJsonString());
+    }
+
+    /// <summary>
+    /// --requant: exact stores ResNet-8's int32 sums as three byte planes (three times the output bytes of vta) and gives
+    /// the model's own output; vta gives the VTA form's; an unknown value is refused before anything is written.
+    /// </summary>
+    [Fact]
+    public void RequantExactGivesTheModelsOwnOutputAndVtaTheVtaForms()
+    {
+        using var dir = new TempDir();
+        Graph graph = ModelLoader.Load(s_model);
+        string input = graph.Inputs[0];
+        Tensor x = NpzTensors.Random(graph.TypeOf(input), new Random(11));
+        NpzFile.Save(dir.File("in.npz"), [NpzTensors.ToNpy(input, x)]);
+        var feeds = new Dictionary<string, Tensor> { [input] = x };
+        var results = new Dictionary<string, (byte[] Output, long Stored)>();
+        foreach (string mode in new[] { "vta", "exact" })
+        {
+            string pkg = dir.File(mode + ".vtapkg");
+            Assert.Equal(0, Cli.Run("compile", s_model, "--output", pkg, "--requant", mode).Code);
+            var (code, stdout, stderr) = Cli.Run("run", pkg, "--inputs", dir.File("in.npz"), "--output", dir.File(mode + ".npz"), "--json", "--cpu-backend", "managed");
+            Assert.True(code == 0, stderr);
+            results[mode] = (Assert.Single(NpzFile.Load(dir.File(mode + ".npz"))).Bytes.ToArray(), (long)JsonNode.Parse(stdout)!["counters"]!["out_store_nbytes"]!);
+        }
+
+        byte[] own = ReferenceExecutor.Run(graph, feeds)[graph.Outputs[0]].AsBytes().ToArray();
+        var vtaOptions = new Compiler.Models.ModelCompileOptions { Requantization = Compiler.Models.RequantMode.Vta };
+        byte[] vtaForm = ReferenceExecutor.Run(Compiler.Models.ModelCompiler.Compile(graph, Hardware.Config.VtaConfig.Default, vtaOptions).Graph, feeds)[graph.Outputs[0]]
+            .AsBytes().ToArray();
+        Assert.Equal(own, results["exact"].Output);
+        Assert.Equal(vtaForm, results["vta"].Output);
+        Assert.Equal(3 * results["vta"].Stored, results["exact"].Stored);
+
+        var (bad, _, err) = Cli.Run("compile", s_model, "--output", dir.File("bad.vtapkg"), "--requant", "bogus");
+        Assert.NotEqual(0, bad);
+        Assert.Contains("--requant", err, StringComparison.Ordinal);
+        Assert.False(File.Exists(dir.File("bad.vtapkg")));
     }
 
     [Fact]

@@ -25,18 +25,19 @@ internal static class AccuracyCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var device = DeviceOption.Create();
+        var requant = CliOptions.Requant();
         var config = CliOptions.Config();
         var json = CliOptions.Json();
         var command = new Command("accuracy", "Classify every photo and clip in the models folder with every model on VTA, and compare each top-1 with the model's reference")
         {
-            models, only, config, device, json,
+            models, only, requant, config, device, json,
         };
         command.SetAction(parse =>
         {
             var files = new ModelFiles(parse.GetValue(models));
             string folder = files.RequireFolder();
             string[] chosen = parse.GetValue(only) is { Length: > 0 } m ? m : [.. AccuracyCatalog.Models(folder)];
-            var runner = new AccuracyRunner(files, CliOptions.ResolveConfig(parse, config), parse.GetValue(device));
+            var runner = new AccuracyRunner(files, CliOptions.ResolveConfig(parse, config), parse.GetValue(device), parse.GetValue(requant));
             IReadOnlyList<AccuracyRow> rows = RunWithProgress(context, runner, chosen, AccuracyCatalog.Inputs(folder));
             if (parse.GetValue(json))
             {
@@ -89,6 +90,7 @@ internal static class AccuracyCommand
         ["input"] = r.Input,
         ["top1"] = r.Top1 is { } p ? new JsonObject { ["index"] = p.Index, ["label"] = p.Label, ["score"] = Math.Round(p.Score, 6) } : null,
         ["reference"] = r.Reference is { } c ? ClassifyCommand.ReferenceJson(c) : null,
+        ["requantization"] = r.Requantization,
         ["ok"] = r.Ok,
         ["seconds"] = Math.Round(r.Seconds, 3),
         ["error"] = r.Error,

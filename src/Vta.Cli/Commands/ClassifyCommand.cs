@@ -34,6 +34,7 @@ internal static class ClassifyCommand
             }
         });
         var cpuNodes = new Option<string?>("--cpu-nodes") { Description = "Nodes to keep on the CPU, comma-separated (names as in the imported graph)", HelpName = "NAMES" };
+        var requant = CliOptions.Requant();
         var device = DeviceOption.Create();
         var cpuBackend = CliOptions.CpuBackend();
         var report = CliOptions.RunReport();
@@ -41,13 +42,13 @@ internal static class ClassifyCommand
         var json = CliOptions.Json();
         var command = new Command("classify", "Classify a photo or a WAV clip with a pre-quantized model compiled for VTA and run on the simulator (MobileNetV2 and chelsea.png by default)")
         {
-            model, input, labels, models, topk, cpuNodes, config, device, cpuBackend, report, json,
+            model, input, labels, models, topk, cpuNodes, requant, config, device, cpuBackend, report, json,
         };
         command.SetAction(parse =>
         {
             var request = new ClassifyRequest(parse.GetValue(model), parse.GetValue(input), parse.GetValue(labels), parse.GetValue(models), parse.GetValue(topk),
                 CliOptions.ResolveConfig(parse, config), parse.GetValue(device),
-                CliOptions.SplitNames(parse.GetValue(cpuNodes)), parse.GetValue(cpuBackend)!, parse.GetValue(report), context.Err.WriteLine);
+                CliOptions.SplitNames(parse.GetValue(cpuNodes)), parse.GetValue(cpuBackend)!, parse.GetValue(report), context.Err.WriteLine, parse.GetValue(requant));
             ClassifyResult result = ClassifyErrors.Guard(() => ClassifyPipeline.Run(request));
             if (parse.GetValue(json))
             {
@@ -85,6 +86,7 @@ internal static class ClassifyCommand
             ["preprocess"] = m.Input.Description,
             ["labels"] = m.LabelsPath,
             ["config"] = m.Compiled.Config.Name,
+            ["requantization"] = m.Compiled.Requantization.Name(),
             ["device"] = r.DeviceName,
             ["top"] = new JsonArray([.. x.Top.Select(p => (JsonNode)new JsonObject { ["index"] = p.Index, ["label"] = p.Label, ["score"] = Math.Round(p.Score, 6) })]),
             ["counters"] = CounterOutput.Json(x.Run.Counters),
@@ -130,10 +132,18 @@ internal static class ClassifyCommand
             : null;
 
     /// <summary>"the same", "DIFFERENT", or, when the reference scores several classes highest, which ones and whether ours is one.</summary>
-    internal static string Agreement(ReferenceComparison c) =>
-        !c.ReferenceTied ? (c.Top1Equal ? "the same" : "DIFFERENT")
-        : $"tied in the reference with {string.Join(", ", c.ReferenceTop1Ties.Where(i => i != c.ReferenceTop1.Index))} (the same score), "
-          + (c.Top1Agrees ? $"ours {c.Top1.Index} is one of them" : "DIFFERENT");
+    internal static string Agreement(ReferenceComparison c)
+    {
+        string others = string.Join(", ", c.ReferenceTop1Ties.Where(i => i != c.ReferenceTop1.Index));
+        return !c.ReferenceTied ? (c.Top1Equal ? "the same" : "DIFFERENT")
+            : c.Top1Equal ? $"the same (the reference scores {others} exactly as high)"
+            : c.Top1Agrees ? $"tied in the reference with {others} (the same score), ours {c.Top1.Index} is one of them"
+            : "DIFFERENT";
+    }
+
+    private static string RequantText(RequantMode mode) => mode == RequantMode.Exact
+        ? "exact requantization (VTA sums, the model's own rounding on the host)"
+        : "requantization on VTA";
 
     /// <summary>"0.1602 (1 LSB)", or without the LSB part when the output has no quantization step.</summary>
     internal static string FormatError(ReferenceComparison c) => string.Create(CultureInfo.InvariantCulture,
@@ -149,7 +159,8 @@ internal static class ClassifyCommand
             $"model:  {m.ModelPath} (input {m.Input.Type.DType.Name()}{m.Input.Type.Shape}, {m.Input.Description})\n" +
             $"input:  {x.InputPath}\n" +
             $"labels: {m.LabelsPath ?? (m.Labels is null ? "none" : "built in")}\n" +
-            $"config: {compiled.Config.Name} on {r.DeviceName}: {compiled.VtaLayers.Count} layers on VTA, {compiled.Steps.OfType<CpuStep>().Count()} nodes on the CPU\n"));
+            $"config: {compiled.Config.Name} on {r.DeviceName}: {compiled.VtaLayers.Count} layers on VTA, {compiled.Steps.OfType<CpuStep>().Count()} nodes on the CPU, "
+            + $"{RequantText(compiled.Requantization)}\n"));
         var top = Tables.Create($"top {x.Top.Count}", "rank", "index", "label", "score");
         for (int i = 0; i < x.Top.Count; i++)
         {

@@ -41,11 +41,12 @@ internal static class CompileCommand
         };
         var printPasses = new Option<bool>("--print-passes") { Description = "Print the graph after each compiler pass (to stderr)" };
         var cpuNodes = new Option<string?>("--cpu-nodes") { Description = "Nodes to keep on the CPU, comma-separated (names as in the imported graph)", HelpName = "NAMES" };
+        var requant = CliOptions.Requant();
         var config = CliOptions.Config();
         var json = CliOptions.Json();
         var command = new Command("compile", "Compile a model for VTA into one package (.vtapkg): VTA programs, packed weights, memory plan, CPU part")
         {
-            model, output, quantize, calibration, records, cpuNodes, target, printPasses, config, json,
+            model, output, quantize, calibration, records, cpuNodes, requant, target, printPasses, config, json,
         };
         command.SetAction(parse =>
         {
@@ -59,6 +60,7 @@ internal static class CompileCommand
                 ForceCpu = CliOptions.SplitNames(parse.GetValue(cpuNodes)),
                 TilingPolicy = parse.GetValue(records) is { } r ? TuningRecords.Load(r).PolicyFor(cfg) : null,
                 PassContext = parse.GetValue(printPasses) ? new PassContext(printAfterEachPass: context.Err) : null,
+                Requantization = CliOptions.RequantModeOf(parse.GetValue(requant), quantizedHere: quantization is not null),
             };
             CompiledModel compiled = ModelCompiler.Compile(graph, cfg, options);
             if (compiled.VtaLayers.Count == 0)
@@ -66,7 +68,8 @@ internal static class CompileCommand
                 context.Err.WriteLine($"vta: warning: no layer of {source} runs on VTA (the whole model is on the CPU)");
             }
 
-            var info = new PackageInfo(imported.Name, Zoo(source) ? source : Path.GetFileName(source), DateTimeOffset.UtcNow, CliApp.ToolVersion, quantization, compiled.Notes);
+            var info = new PackageInfo(imported.Name, Zoo(source) ? source : Path.GetFileName(source), DateTimeOffset.UtcNow, CliApp.ToolVersion,
+                quantization ?? $"pre-quantized, {compiled.Requantization.Name()} requantization", compiled.Notes);
             // Built before anything is written, so a bad --target leaves no package behind.
             byte[]? cpuObject = parse.GetValue(target) is { } triple ? CpuObject(compiled, triple) : null;
             var package = VtaPackage.FromModel(compiled, info);

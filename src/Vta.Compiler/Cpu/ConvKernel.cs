@@ -67,9 +67,7 @@ internal static class ConvKernel
         for (int oc = 0; oc < o; oc++)
         {
             // TFLite: uint8 models use the legacy float product of the scales; int8 ones compute in double.
-            double real = data.DType == DataType.UInt8
-                ? (double)(dataQ.Scale * weightQ.ScaleAt(oc)) / outQ.Scale
-                : (double)dataQ.Scale * weightQ.ScaleAt(oc) / outQ.Scale;
+            double real = FixedPoint.RealMultiplier(dataQ.Scale, weightQ.ScaleAt(oc), outQ.Scale, floatProduct: data.DType == DataType.UInt8);
             (multipliers[oc], shifts[oc]) = FixedPoint.QuantizeMultiplier(real);
         }
         int[] xq = Offset(data.ToInt32Values(), dataQ.ZeroPoint);

@@ -63,9 +63,7 @@ internal static class DenseKernel
             for (int u = 0; u < units; u++)
             {
                 // TFLite: a per-tensor multiplier comes from the float product of the scales, per-channel ones from doubles.
-                double real = wQ.IsPerChannel
-                    ? (double)xQ.Scale * wQ.ScaleAt(u) / outQ.Scale
-                    : (double)(xQ.Scale * wQ.Scale) / outQ.Scale;
+                double real = FixedPoint.RealMultiplier(xQ.Scale, wQ.ScaleAt(u), outQ.Scale, floatProduct: !wQ.IsPerChannel);
                 (multipliers[u], shifts[u]) = FixedPoint.QuantizeMultiplier(real);
             }
             for (int i = 0; i < xq.Length; i++)

@@ -8,6 +8,13 @@ namespace Vta.Compiler.Cpu;
 public static class FixedPoint
 {
     /// <summary>
+    /// TFLite's real multiplier s_x·s_w/s_y: legacy kernels (uint8 convs, per-tensor dense) take the float32 product of the
+    /// two input scales, the per-channel int8 ones compute in double.
+    /// </summary>
+    public static double RealMultiplier(float inputScale, float weightScale, float outputScale, bool floatProduct) =>
+        floatProduct ? (double)(inputScale * weightScale) / outputScale : (double)inputScale * weightScale / outputScale;
+
+    /// <summary>
     /// Splits a non-negative real multiplier into (multiplier, shift) with real = multiplier * 2^(shift - 31)
     /// and multiplier in [2^30, 2^31) (TFLite QuantizeMultiplier; positive shift = left shift).
     /// </summary>

@@ -146,7 +146,7 @@ internal static class QLinearKernels
     }
 
     /// <summary>Round half to even, as SSE's cvtps2dq and NEON's vcvtnq do; out-of-range values saturate later.</summary>
-    private static long RoundHalfEven(float v) =>
+    internal static long RoundHalfEven(float v) =>
         float.IsNaN(v) ? 0 : (long)Math.Clamp(MathF.Round(v, MidpointRounding.ToEven), int.MinValue, int.MaxValue);
 
     private static int Saturate(long v, DataType type) => (int)Math.Clamp(v, type.MinValue(), type.MaxValue());

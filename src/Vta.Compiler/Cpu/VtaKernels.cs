@@ -23,7 +23,9 @@ internal static class VtaKernels
         Conv2d raw = new(op.Strides, pads, Size2d.One, op.Groups, FusedActivation.None, op.Layout, KernelLayout.Oihw, DataType.Int32);
         Tensor acc = ConvKernel.Run(raw, x, Plain(weights), Plain(bias), new TensorType(DataType.Int32, outType.Shape));
         int[] channel = Tensor.ChannelIndexOf(outType.Shape, op.Layout.ChannelAxis());
-        Tensor y = Finish(acc.As<int>(), channel, shifts, op.OutputZeroPoint, op.Min, op.Max, outType);
+        Tensor y = op.Exact is { } exact
+            ? FinishExact(exact, acc.As<int>(), channel, shifts, op.OutputZeroPoint, op.Min, op.Max, outType)
+            : Finish(acc.As<int>(), channel, shifts, op.OutputZeroPoint, op.Min, op.Max, outType);
         return op.Residual is { } clip ? AddResidual(y, residual ?? throw new ArgumentException($"{op.Kind} with a residual needs its fifth input"), clip) : y;
     }
 
@@ -44,7 +46,9 @@ internal static class VtaKernels
         Dense raw = new(FusedActivation.None, DataType.Int32);
         Tensor acc = DenseKernel.Run(raw, Plain(data), Plain(weights), Plain(bias), new TensorType(DataType.Int32, outType.Shape));
         int[] channel = Tensor.ChannelIndexOf(outType.Shape, 1);
-        return Finish(acc.As<int>(), channel, shifts, op.OutputZeroPoint, op.Min, op.Max, outType);
+        return op.Exact is { } exact
+            ? FinishExact(exact, acc.As<int>(), channel, shifts, op.OutputZeroPoint, op.Min, op.Max, outType)
+            : Finish(acc.As<int>(), channel, shifts, op.OutputZeroPoint, op.Min, op.Max, outType);
     }
 
     /// <summary>Pads H and W of a 4-D tensor with a constant integer.</summary>
@@ -82,6 +86,19 @@ internal static class VtaKernels
             v = unchecked((v * rows[o + c]) + rows[(2 * o) + c]);
             v = (v >> rows[(3 * o) + c]) >> rows[(4 * o) + c];
             y[i] = (sbyte)Math.Clamp(unchecked(v + zeroPoint), min, max);
+        }
+        return new Tensor(outType, y);
+    }
+
+    /// <summary>The exact form: the model's own requantization of the int32 sums (what the host finish does with VTA's planes).</summary>
+    private static Tensor FinishExact(Quant.ExactRequantKind kind, int[] acc, int[] channel, Tensor requant, int zeroPoint, int min, int max, TensorType outType)
+    {
+        int[] rows = requant.As<int>();
+        int channels = requant.Shape[1];
+        sbyte[] y = new sbyte[acc.Length];
+        for (int i = 0; i < acc.Length; i++)
+        {
+            y[i] = (sbyte)Quant.ExactRequantization.Requantize(kind, rows, channels, channel[i], acc[i], zeroPoint, min, max);
         }
         return new Tensor(outType, y);
     }

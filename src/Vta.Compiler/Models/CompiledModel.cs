@@ -38,6 +38,9 @@ public sealed class CompiledModel
     /// <summary>Layers left in their own arithmetic and VTA layers moved back to the CPU, one line each.</summary>
     public IReadOnlyList<string> Notes { get; }
 
+    /// <summary>How its pre-quantized layers were requantized: <see cref="RequantMode.Exact"/> or <see cref="RequantMode.Vta"/> (never Auto).</summary>
+    public RequantMode Requantization { get; init; } = RequantMode.Vta;
+
     public IReadOnlyList<VtaLayer> VtaLayers => [.. Steps.OfType<VtaStep>().Select(s => s.Layer)];
 
     /// <summary>

@@ -15,6 +15,26 @@ public sealed record ModelCompileOptions
 
     /// <summary>Where the passes record or print the graph after each step (default: a silent context).</summary>
     public PassContext? PassContext { get; init; }
+
+    /// <summary>How pre-quantized layers are requantized (<see cref="RequantMode"/>; default: on VTA).</summary>
+    public RequantMode Requantization { get; init; } = RequantMode.Vta;
+}
+
+/// <summary>Where a pre-quantized layer's int32 sums become int8 outputs.</summary>
+public enum RequantMode
+{
+    /// <summary>On VTA: the folded form (or the multiply form where the ALU has MUL), whose rounding differs from the model's by a few steps.</summary>
+    Vta,
+
+    /// <summary>
+    /// The exact form: the model's own weights on VTA, whose int32 sums (stored as 2 to 4 byte planes) the host
+    /// requantizes with the model's own arithmetic, so outputs equal the model's (ONNX Runtime's, TFLite's) bit for bit.
+    /// A layer whose weights minus zero point leave int8 keeps its own arithmetic on the CPU.
+    /// </summary>
+    Exact,
+
+    /// <summary>Exact when every quantized layer can take the exact form (then the whole model is bit-exact), else Vta.</summary>
+    Auto,
 }
 
 /// <summary>
@@ -32,7 +52,16 @@ public static class ModelCompiler
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(config);
         options ??= new ModelCompileOptions();
-        var lower = new LowerQuantizedToVta(config);
+        bool exact = options.Requantization != RequantMode.Vta;
+        var lower = new LowerQuantizedToVta(config, exact: exact);
+        if (options.Requantization == RequantMode.Auto)
+        {
+            // A trial lowering: every quantized layer must take the exact form, or none does.
+            lower.Run(graph, new PassContext());
+            exact = lower.Notes.Count == 0;
+            lower = new LowerQuantizedToVta(config, exact: exact);
+        }
+
         var passes = new PassManager(lower, new FuseResidualAdd(), new DeadCodeElimination(), new Partition(config, options.ForceCpu));
         Graph partitioned = passes.Run(graph, options.PassContext ?? new PassContext());
 
@@ -53,7 +82,7 @@ public static class ModelCompiler
         }
 
         Graph final = refused.Count == 0 ? partitioned : new Partition(config, [.. options.ForceCpu, .. refused]).Run(partitioned, new PassContext());
-        return new CompiledModel(graph, final, config, Steps(final, layers), notes);
+        return new CompiledModel(graph, final, config, Steps(final, layers), notes) { Requantization = exact ? RequantMode.Exact : RequantMode.Vta };
     }
 
     public static ExecutionTarget TargetOf(Node node) => node.Op switch

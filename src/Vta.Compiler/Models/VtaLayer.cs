@@ -21,8 +21,9 @@ namespace Vta.Compiler.Models;
 public sealed class VtaLayer
 {
     private VtaLayer(Node node, Workload workload, ConvPlan plan, PackedShape input, PackedShape output, Pads2d hostPadding, sbyte padValue,
-        sbyte[] weights, byte[] bias, byte[] shifts)
+        sbyte[] weights, byte[] bias, byte[] shifts, int planes)
     {
+        Planes = planes;
         Node = node;
         Workload = workload;
         Plan = plan;
@@ -59,6 +60,20 @@ public sealed class VtaLayer
 
     public long Macs => Plan.Macs;
 
+    /// <summary>
+    /// Byte planes of the accumulator the layer stores: 1 for the VTA forms (int8 output), 2 to 4 for the exact form,
+    /// whose int32 sums the host requantizes (<see cref="ExactRequantization.FinishPacked"/>) into <see cref="Output"/>.
+    /// </summary>
+    public int Planes { get; }
+
+    /// <summary>The exact form's requantization, or null when VTA's epilogue gives the int8 output itself.</summary>
+    public ExactRequantKind? Exact => Node.Op switch
+    {
+        VtaConv2d c => c.Exact,
+        VtaDense d => d.Exact,
+        _ => null,
+    };
+
     /// <summary>The shortcut value added in the accumulator (packed like <see cref="Output"/>, widened to int32), or null.</summary>
     public string? Residual => Node.Op is VtaConv2d { Residual: not null } ? Node.Inputs[4] : null;
 
@@ -88,7 +103,11 @@ public sealed class VtaLayer
             VtaDense x => (x.OutputZeroPoint, x.Min, x.Max),
             _ => throw new ArgumentException($"node '{node.Name}' ({node.Op.Kind}) is not a VTA op", nameof(node)),
         };
-        (Epilogue epilogue, int[][] vectors) = Requantization(node, requant, config, zo, min, max);
+        ExactRequantKind? exact = node.Op is VtaConv2d { Exact: { } ec } ? ec : node.Op is VtaDense { Exact: { } ed } ? ed : null;
+        int planes = exact is null ? 1 : ExactPlanes(node, weights, bias);
+        (Epilogue epilogue, int[][] vectors) = exact is null
+            ? Requantization(node, requant, config, zo, min, max)
+            : (new Epilogue([new AddBias()]) { Planes = planes }, []);
         if (node.Op is VtaConv2d { Residual: { } residual })
         {
             // The model's add: on the int8 conv output (already clamped), in int32, then the add's own clamp.
@@ -127,7 +146,29 @@ public sealed class VtaLayer
         ConvPlan plan = ConvPlan.Compile(lowering with { Epilogue = epilogue }, config, policy);
         byte[] packedVectors = [.. vectors.SelectMany(v => PackedLayout.PackBias(v, config.Batch, config.BlockOut))];
         return new VtaLayer(node, workload, plan, input, output, hostPadding, padValue, packedWeights,
-            PackedLayout.PackBias(bias.As<int>(), config.Batch, config.BlockOut), packedVectors);
+            PackedLayout.PackBias(bias.As<int>(), config.Batch, config.BlockOut), packedVectors, planes);
+    }
+
+    /// <summary>Planes for the largest |Σ x·w + bias| any int8 input can give (|x| ≤ 128).</summary>
+    private static int ExactPlanes(Node node, Tensor weights, Tensor bias)
+    {
+        sbyte[] w = weights.As<sbyte>();
+        int[] b = bias.As<int>();
+        int perChannel = w.Length / b.Length;
+        long worst = 0;
+        for (int c = 0; c < b.Length; c++)
+        {
+            long sum = Math.Abs((long)b[c]);
+            for (int i = c * perChannel; i < (c + 1) * perChannel; i++)
+            {
+                sum += 128L * Math.Abs((int)w[i]);
+            }
+
+            worst = Math.Max(worst, sum);
+        }
+
+        int planes = ExactRequantization.PlanesFor(worst);
+        return planes > 0 ? planes : throw new VtaCompileException(node.Name, $"sums up to {worst} do not fit the int32 accumulator");
     }
 
     /// <summary>

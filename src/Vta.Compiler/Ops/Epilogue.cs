@@ -60,6 +60,14 @@ public readonly record struct AluStep(AluOpcode Op, AluOperand Operand, short Im
 /// </summary>
 public sealed record Epilogue(IReadOnlyList<EpilogueStep> Steps)
 {
+    /// <summary>
+    /// How many byte planes of the accumulator the tile stores (1: the usual int8 output). With more, plane p is the STORE's
+    /// truncation of acc &gt;&gt; 8p: after the steps, the tile is stored, shifted right by 8 (one more ALU pass), stored
+    /// again, and so on; plane p lands <c>OutputPlaneElements</c> elements after plane p − 1. The exact form exports its
+    /// int32 sums this way.
+    /// </summary>
+    public int Planes { get; init; } = 1;
+
     /// <summary>TVM's conv2d benchmark epilogue: &gt;&gt; shift, + bias, clip [0, 127].</summary>
     public static Epilogue Conv(int shift, bool bias, bool residual = false) =>
         new([new ShiftRight(shift), .. bias ? [new AddBias()] : Array.Empty<EpilogueStep>(), .. residual ? [new AddResidual()] : Array.Empty<EpilogueStep>(), new Clip(0, 127)]);
@@ -141,6 +149,11 @@ public sealed record Epilogue(IReadOnlyList<EpilogueStep> Steps)
     /// <summary>Refuses steps the ALU cannot do exactly: shifts outside 0..15 (the range every VTA design agrees on), immediates beyond 16 bits.</summary>
     public void Validate(string layer)
     {
+        if (Planes is < 1 or > 4)
+        {
+            throw new VtaCompileException(layer, $"{Planes} output planes: an int32 accumulator has 1 to 4 bytes");
+        }
+
         foreach (var step in Steps)
         {
             switch (step)

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Vta.Compiler.Graphs;
 using Vta.Compiler.Models;
 using Vta.Compiler.Programs;
+using Vta.Compiler.Quant;
 using Vta.Hardware.Config;
 using Vta.Hardware.IO;
 using Vta.Hardware.Isa;
@@ -189,6 +190,20 @@ public sealed class VtaPackage
                 case VtaProgramStep v:
                     Value(v.Output);
                     Region(v.OutputOffset, v.OutputShape);
+                    if (v.Planes is < 1 or > ExactRequantization.MaxPlanes)
+                    {
+                        throw new FormatException($"{at}: {v.Planes} output planes (1 to {ExactRequantization.MaxPlanes})");
+                    }
+
+                    if (v.Planes > 1)
+                    {
+                        Region(v.PlanesOffset, v.OutputShape, v.Planes);
+                        if (graph.Nodes.FirstOrDefault(n => n.Name == v.Node)?.Op is not (VtaConv2d { Exact: not null } or VtaDense { Exact: not null }))
+                        {
+                            throw new FormatException($"{at}: {v.Planes} output planes, but node '{v.Node}' is not an exact VTA layer");
+                        }
+                    }
+
                     foreach (ProgramChunk chunk in v.Chunks)
                     {
                         long end = chunk.Offset + ((long)chunk.Count * VtaConfig.InsnBytes);

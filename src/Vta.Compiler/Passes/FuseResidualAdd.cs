@@ -76,7 +76,7 @@ public sealed class FuseResidualAdd : IGraphPass
 
     /// <summary>The VTA conv producing <paramref name="value"/>, when the add is its only reader and it has no residual yet.</summary>
     private static Node? FusableConv(Graph graph, Node add, string value) =>
-        graph.ProducerOf(value) is { Op: VtaConv2d { Residual: null } } conv && !graph.Outputs.Contains(value)
+        graph.ProducerOf(value) is { Op: VtaConv2d { Residual: null, Exact: null } } conv && !graph.Outputs.Contains(value)
             && graph.ConsumersOf(value) is [var only] && only == add
             ? conv
             : null;

@@ -16,9 +16,11 @@ namespace Vta.Compiler.Passes;
 /// A grouped conv is rewritten only when its channels per group fill whole blocks of <c>config</c>. When the configuration
 /// has ALU MUL (fsim, intelfocl) and <paramref name="multiply"/> is set, a layer takes the multiply form (the model's own
 /// weights, <see cref="VtaMultiplyRequantization"/>) when it fits, else the folded form (<see cref="VtaRequantization"/>);
-/// a layer that fits neither stays as it is, with a note. <see cref="Forms"/> says which form each layer got.
+/// a layer that fits neither stays as it is, with a note. <see cref="Forms"/> says which form each layer got. With
+/// <paramref name="exact"/>, every layer takes the exact form instead (<see cref="ExactRequantization"/>: the model's own
+/// weights on VTA, the model's own requantization on the host), or stays as it is with a note.
 /// </summary>
-public sealed class LowerQuantizedToVta(VtaConfig? config = null, bool multiply = true) : IGraphPass
+public sealed class LowerQuantizedToVta(VtaConfig? config = null, bool multiply = true, bool exact = false) : IGraphPass
 {
     private readonly List<string> _notes = [];
     private readonly Dictionary<string, VtaLayerForm> _forms = [];
@@ -62,7 +64,7 @@ public sealed class LowerQuantizedToVta(VtaConfig? config = null, bool multiply 
         QuantizedLayer? layer = node.Op switch
         {
             Conv2d or Dense => DescribeTflite(s.Graph, node),
-            QLinearConv2d or QLinearMatMul => QLinearLayers.Describe(s.Graph, node, config),
+            QLinearConv2d or QLinearMatMul => QLinearLayers.Describe(s.Graph, node, config, foldBias: !exact),
             _ => null,
         };
         return layer is not null && Emit(s, node, layer);
@@ -113,14 +115,17 @@ public sealed class LowerQuantizedToVta(VtaConfig? config = null, bool multiply 
 
         int channels = w.Shape[outAxis];
         double[] multipliers = new double[channels];
+        double[] own = new double[channels];
+        bool floatProduct = node.Op is Conv2d ? x.DType == DataType.UInt8 : !wq.IsPerChannel; // as the CPU kernels (TFLite) do
         for (int c = 0; c < channels; c++)
         {
             multipliers[c] = (double)x.Quant!.Scale * wq.ScaleAt(c) / y.Quant!.Scale;
+            own[c] = FixedPoint.RealMultiplier(x.Quant.Scale, wq.ScaleAt(c), y.Quant.Scale, floatProduct);
         }
         FusedActivation activation = node.Op is Conv2d c2 ? c2.Activation : ((Dense)node.Op).Activation;
         (int min, int max) = QuantizedActivation.Range(activation, y);
         return new QuantizedLayer(node.Inputs[0], weights, weightShape, [.. wq.ZeroPoints], multipliers, bias is null ? [] : bias.ToInt32Values(),
-            node.Output, min, max, geometry);
+            node.Output, min, max, geometry, Exact: new ExactRequant(ExactRequantKind.TfliteFixedPoint, ExactRequantization.TfliteRows(own)));
     }
 
     /// <summary>Adds the VTA node of <paramref name="layer"/> (named as <paramref name="node"/>), or notes why the layer keeps its arithmetic.</summary>
@@ -131,12 +136,19 @@ public sealed class LowerQuantizedToVta(VtaConfig? config = null, bool multiply 
         int inputZero = Int8ZeroPoint(x);
         VtaLayerForm? form = null;
         string? reason = null;
-        if (multiply && config is { HasAluMul: true })
+        if (exact)
+        {
+            form = ExactForm(layer, inputZero, out reason);
+        }
+        else if (multiply && config is { HasAluMul: true })
         {
             form = VtaMultiplyRequantization.Rewrite(layer.Weights, channels, layer.WeightZeroPoints, layer.Multipliers, layer.Bias, inputZero, out reason);
         }
-        form ??= VtaRequantization.Rewrite(layer.Weights, channels, layer.WeightZeroPoints, layer.Multipliers, layer.Bias, inputZero,
-            out reason);
+        if (!exact)
+        {
+            form ??= VtaRequantization.Rewrite(layer.Weights, channels, layer.WeightZeroPoints, layer.Multipliers, layer.Bias, inputZero,
+                out reason);
+        }
         if (form is null)
         {
             string kind = node.Op.Kind + (layer.Absorbed is { } add ? $" + {add.Op.Kind} {add.Name}" : string.Empty);
@@ -146,9 +158,10 @@ public sealed class LowerQuantizedToVta(VtaConfig? config = null, bool multiply 
 
         int shift = y.DType == DataType.UInt8 ? -128 : 0;
         int zo = y.Quant!.ZeroPoint + shift;
+        ExactRequantKind? exactKind = form.Exact?.Kind;
         Op op = layer.Conv is { } cv
-            ? new VtaConv2d(cv.Strides, cv.Pads, cv.Groups, inputZero, zo, layer.Min + shift, layer.Max + shift, cv.Layout)
-            : new VtaDense(zo, layer.Min + shift, layer.Max + shift);
+            ? new VtaConv2d(cv.Strides, cv.Pads, cv.Groups, inputZero, zo, layer.Min + shift, layer.Max + shift, cv.Layout, Exact: exactKind)
+            : new VtaDense(zo, layer.Min + shift, layer.Max + shift, Exact: exactKind);
 
         string data = s.Int8(layer.Data);
         string wName = s.Builder.UniqueValueName(node.Name + "/vta_weights");
@@ -156,7 +169,8 @@ public sealed class LowerQuantizedToVta(VtaConfig? config = null, bool multiply 
         string kName = s.Builder.UniqueValueName(node.Name + "/vta_shifts");
         s.Builder.AddConstant(wName, Tensor.FromArray(layer.WeightShape, form.Weights));
         s.Builder.AddConstant(bName, Tensor.FromArray(new Shape(channels), form.Bias));
-        Shape requantShape = form.Multiply is null ? new Shape(channels) : new Shape(VtaMultiplyRows.Count, channels);
+        Shape requantShape = form.Exact is { } e ? new Shape(ExactRequantization.Rows(e.Kind), channels)
+            : form.Multiply is null ? new Shape(channels) : new Shape(VtaMultiplyRows.Count, channels);
         s.Builder.AddConstant(kName, Tensor.FromArray(requantShape, form.RequantValues));
         string output = y.DType == DataType.UInt8 ? s.Builder.UniqueValueName(layer.Output + "/int8") : layer.Output;
         s.Builder.AddNode(node.Name, op, [data, wName, bName, kName], output, Quantization.PerTensor(y.Quant.Scale, zo));
@@ -170,6 +184,54 @@ public sealed class LowerQuantizedToVta(VtaConfig? config = null, bool multiply 
         }
         _forms[node.Name] = form;
         return true;
+    }
+
+    /// <summary>
+    /// The exact form: the model's weights (w − zw must be int8), the bias with the input zero point folded in
+    /// (b − zx·Σ(w − zw)), and the model's own requantization rows; null with a reason when the layer has no known own
+    /// requantization, its weights leave int8, or its sums could need more than four byte planes.
+    /// </summary>
+    private static VtaLayerForm? ExactForm(QuantizedLayer layer, int inputZero, out string? reason)
+    {
+        if (layer.Exact is not { } own)
+        {
+            reason = "the exact form needs the layer's own requantization (a folded Gemm bias rounds twice)";
+            return null;
+        }
+
+        int channels = layer.Channels, perChannel = layer.Weights.Length / channels;
+        var w = new sbyte[layer.Weights.Length];
+        var b = new int[channels];
+        for (int c = 0; c < channels; c++)
+        {
+            int zw = layer.WeightZeroPoints.Length == 1 ? layer.WeightZeroPoints[0] : layer.WeightZeroPoints[c];
+            long sum = 0, sumAbs = 0;
+            for (int i = c * perChannel; i < (c + 1) * perChannel; i++)
+            {
+                int v = layer.Weights[i] - zw;
+                if (v is < sbyte.MinValue or > sbyte.MaxValue)
+                {
+                    reason = $"output channel {c}: weight − zero point {v} is not int8, so VTA cannot run the model's own weights";
+                    return null;
+                }
+
+                w[i] = (sbyte)v;
+                sum += v;
+                sumAbs += Math.Abs(v);
+            }
+
+            long bias = (layer.Bias.Length == 0 ? 0 : layer.Bias[c]) - (inputZero * sum);
+            if (bias is < int.MinValue or > int.MaxValue || ExactRequantization.PlanesFor((sumAbs * 128) + Math.Abs(bias)) < 0)
+            {
+                reason = $"output channel {c}: the sums could leave int32";
+                return null;
+            }
+
+            b[c] = (int)bias;
+        }
+
+        reason = null;
+        return new VtaLayerForm(w, b, []) { Exact = own };
     }
 
     /// <summary>Groups of 1, or whole blocks per group on both sides (the operator compiler's rule) when a configuration is known.</summary>

@@ -16,10 +16,11 @@ internal static class QLinearLayers
     /// <summary>A fused bias may not come near int32's limit once the input zero point is folded in.</summary>
     private const double BiasLimit = 1 << 30;
 
-    public static QuantizedLayer? Describe(Graph graph, Node node, VtaConfig? config) => node.Op switch
+    /// <summary>The layer, or null; with <paramref name="foldBias"/> false a Gemm's bias add stays a separate node (the exact form keeps its rounding).</summary>
+    public static QuantizedLayer? Describe(Graph graph, Node node, VtaConfig? config, bool foldBias = true) => node.Op switch
     {
         QLinearConv2d conv => Conv(graph, node, conv, config),
-        QLinearMatMul => MatMul(graph, node),
+        QLinearMatMul => MatMul(graph, node, foldBias),
         _ => null,
     };
 
@@ -39,10 +40,11 @@ internal static class QLinearLayers
         int[] bias = node.Inputs.Count == 3 ? g.ConstantOf(node.Inputs[2])!.ToInt32Values() : [];
         double[] multipliers = Multipliers(x.Quant!.Scale, w.Quant!, y.Quant!.Scale, channels);
         return new QuantizedLayer(node.Inputs[0], w.ToInt32Values(), w.Shape, [.. w.Quant!.ZeroPoints], multipliers, bias, node.Output,
-            (int)y.DType.MinValue(), (int)y.DType.MaxValue(), new ConvGeometry(conv.Strides, conv.Pads, conv.Groups, DataLayout.Nchw));
+            (int)y.DType.MinValue(), (int)y.DType.MaxValue(), new ConvGeometry(conv.Strides, conv.Pads, conv.Groups, DataLayout.Nchw),
+            Exact: OnnxExact(x.Quant.Scale, w.Quant, y.Quant.Scale, channels));
     }
 
-    private static QuantizedLayer? MatMul(Graph g, Node node)
+    private static QuantizedLayer? MatMul(Graph g, Node node, bool foldBias)
     {
         TensorType a = g.TypeOf(node.Inputs[0]);
         Tensor? b = g.ConstantOf(node.Inputs[1]);
@@ -65,7 +67,8 @@ internal static class QLinearLayers
 
         string output = node.Output;
         int[] bias = [];
-        Node? add = BiasAdd(g, node, units, out Tensor? vector);
+        Tensor? vector = null;
+        Node? add = foldBias ? BiasAdd(g, node, units, out vector) : null;
         if (add is not null && FoldBias(a.Quant!.Scale, bq, vector!, units) is { } folded)
         {
             output = add.Output;
@@ -78,7 +81,7 @@ internal static class QLinearLayers
         TensorType y = g.TypeOf(output);
         double[] multipliers = Multipliers(a.Quant!.Scale, bq, y.Quant!.Scale, units);
         return new QuantizedLayer(node.Inputs[0], weights, new Shape(units, k), [.. bq.ZeroPoints], multipliers, bias, output,
-            (int)y.DType.MinValue(), (int)y.DType.MaxValue(), Conv: null, add);
+            (int)y.DType.MinValue(), (int)y.DType.MaxValue(), Conv: null, add, add is null ? OnnxExact(a.Quant!.Scale, bq, y.Quant!.Scale, units) : null);
     }
 
     /// <summary>The QLinearAdd that is the only reader of the matmul and adds a per-tensor constant of U elements along the last axis.</summary>
@@ -119,6 +122,10 @@ internal static class QLinearLayers
         }
         return bias;
     }
+
+    /// <summary>ONNX Runtime's own requantization of the layer (a folded Gemm bias has none: its add rounds once more).</summary>
+    private static ExactRequant OnnxExact(float inputScale, Quantization weightQ, float outputScale, int channels) =>
+        new(Quant.ExactRequantKind.OnnxFloat, Quant.ExactRequantization.OnnxRows(inputScale, weightQ.ScaleAt, outputScale, channels));
 
     private static double[] Multipliers(float inputScale, Quantization weightQ, float outputScale, int channels)
     {

@@ -1,4 +1,5 @@
 using Vta.Compiler.Graphs;
+using Vta.Compiler.Quant;
 
 namespace Vta.Compiler.Passes;
 
@@ -19,6 +20,7 @@ internal sealed record ConvGeometry(Size2d Strides, Pads2d Pads, int Groups, Dat
 /// <param name="Output">The value the layer produces (for a fused bias add, the add's output).</param>
 /// <param name="Conv">The conv geometry, or null for a dense layer.</param>
 /// <param name="Absorbed">A following node the layer replaces too (a QLinearMatMul's bias add), or null.</param>
+/// <param name="Exact">The model's own requantization (kind and stacked per-channel rows, <see cref="ExactRequantization"/>), or null.</param>
 internal sealed record QuantizedLayer(
     string Data,
     int[] Weights,
@@ -30,7 +32,11 @@ internal sealed record QuantizedLayer(
     int Min,
     int Max,
     ConvGeometry? Conv,
-    Node? Absorbed = null)
+    Node? Absorbed = null,
+    ExactRequant? Exact = null)
 {
     public int Channels => WeightShape[0];
 }
+
+/// <summary>A layer's own requantization in the form <see cref="ExactRequantization"/> applies: rows int32 [Rows(kind), O].</summary>
+internal sealed record ExactRequant(ExactRequantKind Kind, int[] Rows);

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Vta.Compiler.Cpu;
 using Vta.Compiler.Graphs;
 using Vta.Compiler.Models;
+using Vta.Compiler.Quant;
 using Vta.Hardware.Config;
 using Vta.Runtime.Devices;
 using Vta.Sim;
@@ -149,6 +150,10 @@ public sealed class BoundProgram : IDisposable
                 return "unpack";
             case VtaProgramStep v:
                 RunChunks(v);
+                if (v.Planes > 1)
+                {
+                    FinishExact(v);
+                }
 
                 if (options.KeepValues)
                 {
@@ -159,6 +164,23 @@ public sealed class BoundProgram : IDisposable
             default:
                 throw new InvalidOperationException($"unknown step {step}");
         }
+    }
+
+    /// <summary>An exact layer's host part: the node's own requantization of the byte planes VTA stored, into the packed output.</summary>
+    private void FinishExact(VtaProgramStep v)
+    {
+        Node node = Graph.GetNode(v.Node);
+        (ExactRequantKind kind, int zo, int min, int max) = node.Op switch
+        {
+            VtaConv2d { Exact: { } k } c => (k, c.OutputZeroPoint, c.Min, c.Max),
+            VtaDense { Exact: { } k } d => (k, d.OutputZeroPoint, d.Min, d.Max),
+            _ => throw new InvalidOperationException($"step '{v.Name}' stores {v.Planes} planes, but node '{node.Name}' ({node.Op.Kind}) is not an exact VTA layer"),
+        };
+        Tensor rows = Graph.ConstantOf(node.Inputs[3]) ?? throw new InvalidOperationException($"node '{node.Name}': its requantization is not a constant");
+        var planes = new byte[v.OutputShape.Elements * v.Planes];
+        Device.CopyOut(_arena, v.PlanesOffset, planes);
+        sbyte[] output = ExactRequantization.FinishPacked(planes, v.Planes, v.OutputShape, kind, rows.As<int>(), rows.Shape[1], zo, min, max);
+        Device.CopyIn(_arena, v.OutputOffset, MemoryMarshal.AsBytes(output.AsSpan()));
     }
 
     private sbyte[] Read(long offset, PackedShape shape)

@@ -34,10 +34,14 @@ public static class ProgramBuilder
                 DeviceBuffer bias = recorder.AddConstant(layer.PackedBias);
                 DeviceBuffer shifts = recorder.AddConstant(layer.PackedShifts);
                 DeviceBuffer data = recorder.PlaceActivation(offsets[d.Source], d.SourceBytes);
-                DeviceBuffer output = recorder.PlaceActivation(offsets[d.Region], layer.Output.Elements);
+                // An exact layer's VTA part writes byte planes of its sums; the host finish writes the int8 output.
+                DeviceBuffer output = d.Planes < 0
+                    ? recorder.PlaceActivation(offsets[d.Region], layer.Output.Elements)
+                    : recorder.PlaceActivation(offsets[d.Planes], layer.Output.Elements * layer.Planes);
                 DeviceBuffer? residual = d.Residual < 0 ? null : recorder.PlaceActivation(offsets[d.Residual], AccBytes(layer.Output, config));
                 int first = recorder.Runs.Count;
-                layer.Plan.Emit(commands, new ConvOperands(data, weights, output, Bias: bias, Residual: residual, Shifts: shifts));
+                layer.Plan.Emit(commands, new ConvOperands(data, weights, output, Bias: bias, Residual: residual, Shifts: shifts,
+                    OutputPlaneElements: layer.Output.Elements / (config.Batch * config.BlockOut)));
                 commands.Synchronize();
                 runsPerLayer[layer] = (first, recorder.Runs.Count - first);
             }
@@ -48,7 +52,7 @@ public static class ProgramBuilder
 
     /// <summary>One step before placement: the regions it reads and writes (ids in the planner).</summary>
     private sealed record Draft(ModelStep Step, int Region = -1, int Source = -1, long SourceBytes = 0, VtaLayer? Layer = null, bool Pad = false,
-        bool Widen = false, int Residual = -1);
+        bool Widen = false, int Residual = -1, int Planes = -1);
 
     private static List<Draft> Plan(CompiledModel model, int alignment, out MemoryPlanner planner)
     {
@@ -96,8 +100,10 @@ public static class ProgramBuilder
                         (input, inputBytes) = (temp, padded.Elements);
                     }
 
+                    int planes = layer.Planes > 1 ? planner.Add(layer.Output.Elements * layer.Planes, at) : -1;
                     regionOf[layer.Node.Output] = planner.Add(layer.Output.Elements, at);
-                    drafts.Add(new Draft(step, Region: regionOf[layer.Node.Output], Source: input, SourceBytes: inputBytes, Layer: layer, Residual: residual));
+                    drafts.Add(new Draft(step, Region: regionOf[layer.Node.Output], Source: input, SourceBytes: inputBytes, Layer: layer, Residual: residual,
+                        Planes: planes));
                     break;
                 default:
                     drafts.Add(new Draft(step));
@@ -173,7 +179,7 @@ public static class ProgramBuilder
                     ProgramChunk[] chunks = [.. Enumerable.Range(first, count).Select(r => new ProgramChunk(insnAt[r], runs[r].Count))];
                     DataLayout layout = layer.Node.Op is VtaConv2d conv ? conv.Layout : DataLayout.Nchw;
                     steps.Add(new VtaProgramStep(v.Name, layer.Node.Op.Kind, chunks, layer.Node.Output, layer.Output, layout, At(d.Region),
-                        new VtaLayerSummary(layer.Workload.Spec, layer.Plan.Tiling.ToString(), layer.Macs)));
+                        new VtaLayerSummary(layer.Workload.Spec, layer.Plan.Tiling.ToString(), layer.Macs), layer.Planes, d.Planes < 0 ? -1 : At(d.Planes)));
                     break;
                 default:
                     throw new InvalidOperationException($"unknown step {d.Step}");

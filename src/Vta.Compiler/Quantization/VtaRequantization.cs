@@ -13,11 +13,14 @@ public sealed record VtaLayerForm(sbyte[] Weights, int[] Bias, int[] Shifts)
     /// <summary>The multiply form's per-channel bound on |error| before the final rounding, in output steps; empty for the folded form.</summary>
     public double[] ErrorBounds { get; init; } = [];
 
-    /// <summary>The requantization constant of the graph node: shifts int32 [O], or the multiply rows int32 [5, O].</summary>
-    public int[] RequantValues => Multiply?.Stacked() ?? Shifts;
+    /// <summary>The exact form's own requantization (the host applies it to VTA's int32 sums); null for the other forms.</summary>
+    internal Passes.ExactRequant? Exact { get; init; }
 
-    /// <summary>"multiply" or "folded", for notes and reports.</summary>
-    public string Kind => Multiply is null ? "folded" : "multiply";
+    /// <summary>The requantization constant of the graph node: shifts int32 [O], the multiply rows int32 [5, O], or the exact rows.</summary>
+    public int[] RequantValues => Exact?.Rows ?? Multiply?.Stacked() ?? Shifts;
+
+    /// <summary>"exact", "multiply" or "folded", for notes and reports.</summary>
+    public string Kind => Exact is not null ? "exact" : Multiply is null ? "folded" : "multiply";
 }
 
 /// <summary>

@@ -15,13 +15,13 @@ namespace Vta.Compiler.Tests.Models;
 /// </summary>
 public sealed class ModelCase
 {
-    public ModelCase(string model, string goldenInput, string goldenOutput, VtaConfig config)
+    public ModelCase(string model, string goldenInput, string goldenOutput, VtaConfig config, ModelCompileOptions? options = null)
     {
         Source = TfliteImporter.ImportFile(SharedModels.PathOf(model));
         Inputs = SharedModels.GoldenInput(Source, goldenInput);
         Golden = SharedModels.GoldenOutput(Source, goldenOutput);
         var clock = Stopwatch.StartNew();
-        Compiled = ModelCompiler.Compile(Source, config);
+        Compiled = ModelCompiler.Compile(Source, config, options);
         CompileSeconds = clock.Elapsed.TotalSeconds;
         Original = ReferenceExecutor.Run(Source, Inputs)[Source.Outputs[0]];
         Plain = ReferenceExecutor.RunAll(Compiled.Graph, Inputs);

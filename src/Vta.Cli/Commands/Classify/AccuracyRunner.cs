@@ -8,6 +8,9 @@ namespace Vta.Cli.Commands.Classify;
 /// <summary>One model on one input: our top-1 against the reference's, or the error that stopped it.</summary>
 internal sealed record AccuracyRow(string Model, string Input, Prediction? Top1, ReferenceComparison? Reference, double Seconds, string? Error)
 {
+    /// <summary>"exact" or "vta" for a row that ran (<see cref="Vta.Compiler.Models.CompiledModel.Requantization"/>).</summary>
+    public string? Requantization { get; init; }
+
     public bool Ok => Error is null && Reference is { Top1Agrees: true };
 }
 
@@ -19,7 +22,7 @@ internal readonly record struct AccuracyProgress(int Done, int Total, string Cur
 /// each model is imported and compiled once, then classifies each input. A model or input that fails becomes a row
 /// with its error (one line, naming the file), and the run goes on.
 /// </summary>
-internal sealed class AccuracyRunner(ModelFiles files, VtaConfig config, string? device)
+internal sealed class AccuracyRunner(ModelFiles files, VtaConfig config, string? device, string? requant = null)
 {
     public IReadOnlyList<AccuracyRow> Run(IReadOnlyList<string> models, IReadOnlyList<string> inputs, Action<AccuracyProgress>? progress = null)
     {
@@ -55,7 +58,7 @@ internal sealed class AccuracyRunner(ModelFiles files, VtaConfig config, string?
             try
             {
                 progress?.Invoke(new AccuracyProgress(done, total, $"{model}: compiling"));
-                compiled = ClassifyErrors.Guard(() => ClassifyModel.Compile(imported, files, config, []));
+                compiled = ClassifyErrors.Guard(() => ClassifyModel.Compile(imported, files, config, [], requant));
                 foreach (string input in modelInputs)
                 {
                     progress?.Invoke(new AccuracyProgress(done, total, $"{model} on {input}"));
@@ -89,7 +92,10 @@ internal sealed class AccuracyRunner(ModelFiles files, VtaConfig config, string?
         try
         {
             ClassifyOutcome outcome = ClassifyErrors.Guard(() => model.Classify(path, vta, 1));
-            return new AccuracyRow(name, input, outcome.Top[0], outcome.Reference, clock.Elapsed.TotalSeconds, null);
+            return new AccuracyRow(name, input, outcome.Top[0], outcome.Reference, clock.Elapsed.TotalSeconds, null)
+            {
+                Requantization = model.Compiled.Requantization.Name(),
+            };
         }
         catch (Exception e) when (ClassifyErrors.IsInputError(e))
         {

@@ -62,12 +62,13 @@ internal sealed class ClassifyModel : IDisposable
 
     public bool IsOnnx => ModelPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
 
-    public static ClassifyModel Compile(ImportedModel imported, ModelFiles files, VtaConfig config, IReadOnlyCollection<string> cpuNodes)
+    public static ClassifyModel Compile(ImportedModel imported, ModelFiles files, VtaConfig config, IReadOnlyCollection<string> cpuNodes, string? requant = null)
     {
         var clock = Stopwatch.StartNew();
         // A float model (zoo:resnet18) is quantized with TVM's scheme first; its reference stays the float graph.
-        Graph graph = ModelPreparation.Prepare(imported.Graph, imported.Path, null, null, TextWriter.Null).Graph;
-        CompiledModel compiled = ModelCompiler.Compile(graph, config, new ModelCompileOptions { ForceCpu = cpuNodes });
+        (Graph graph, string? quantization) = ModelPreparation.Prepare(imported.Graph, imported.Path, null, null, TextWriter.Null);
+        var options = new ModelCompileOptions { ForceCpu = cpuNodes, Requantization = CliOptions.RequantModeOf(requant, quantizedHere: quantization is not null) };
+        CompiledModel compiled = ModelCompiler.Compile(graph, config, options);
         return new ClassifyModel(imported, compiled, files, clock.Elapsed.TotalSeconds);
     }
 

@@ -9,7 +9,7 @@ namespace Vta.Cli.Commands.Classify;
 
 /// <summary>What <c>vta classify</c> was asked to do; null files take the defaults from the models folder.</summary>
 internal sealed record ClassifyRequest(string? Model, string? Input, string? Labels, string? ModelsFolder, int TopK, VtaConfig Config, string? Device,
-    IReadOnlyList<string> CpuNodes, string CpuBackend = CpuBackends.LlvmName, string? Report = null, Action<string>? Warn = null);
+    IReadOnlyList<string> CpuNodes, string CpuBackend = CpuBackends.LlvmName, string? Report = null, Action<string>? Warn = null, string? Requant = null);
 
 /// <summary>What <c>vta classify</c> found, with the figures it reports.</summary>
 internal sealed record ClassifyResult(ClassifyModel Model, ClassifyOutcome Outcome, string DeviceName, TimingReport? Timing)
@@ -34,7 +34,7 @@ internal static class ClassifyPipeline
         string input = files.Locate(request.Input ?? DefaultImage, "input");
         ImportedModel imported = ImportedModel.Import(request.Model ?? DefaultModel, request.Labels, files);
         imported.Input.CheckKind(input, imported.Path); // before the compile, so that a wrong file fails fast
-        using ClassifyModel model = ClassifyModel.Compile(imported, files, request.Config, request.CpuNodes);
+        using ClassifyModel model = ClassifyModel.Compile(imported, files, request.Config, request.CpuNodes, request.Requant);
         using IVtaDevice device = DeviceOption.Open(request.Device, request.Config);
         ICpuBackend backend = CpuBackends.Create(request.CpuBackend, request.Warn);
         var options = new ModelRunOptions { PreparedCpu = model.Compiled.PrepareCpu(backend) };

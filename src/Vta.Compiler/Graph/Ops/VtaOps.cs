@@ -37,7 +37,8 @@ public sealed record VtaConv2d(
     int Max,
     DataLayout Layout = DataLayout.Nhwc,
     ExecutionTarget Target = ExecutionTarget.Cpu,
-    ResidualClip? Residual = null) : Op
+    ResidualClip? Residual = null,
+    Vta.Compiler.Quant.ExactRequantKind? Exact = null) : Op
 {
     public override string Kind => "vta_conv2d";
 
@@ -53,7 +54,8 @@ public sealed record VtaConv2d(
         int o = weights.Shape[0];
         Check(Groups > 0 && weights.Shape[1] * Groups == channels && o % Groups == 0,
             $"weights {weights.Shape} (OIHW) with {Groups} groups do not fit {channels} input channels");
-        VtaOpChecks.PerChannelVectors(inputs[2], inputs[3], o);
+        VtaOpChecks.PerChannelVectors(inputs[2], inputs[3], o, Exact);
+        Check(Exact is null || Residual is null, "an exact layer has no fused residual");
         VtaOpChecks.Range(PadValue, OutputZeroPoint, Min, Max);
         int oh = WindowOutputSize(data.Shape[Layout.HeightAxis()], weights.Shape[2], Strides.H, Pads.Top, Pads.Bottom, 1);
         int ow = WindowOutputSize(data.Shape[Layout.WidthAxis()], weights.Shape[3], Strides.W, Pads.Left, Pads.Right, 1);
@@ -68,7 +70,7 @@ public sealed record VtaConv2d(
 
     public override string FormatAttributes() => string.Create(CultureInfo.InvariantCulture,
         $"strides={Strides} pads={Pads} groups={Groups} pad_value={PadValue} zo={OutputZeroPoint} clip={Min},{Max} layout={Layout.Name()} target={Target.Name()}")
-        + (Residual is { } r ? string.Create(CultureInfo.InvariantCulture, $" residual_clip={r.Min},{r.Max}") : string.Empty);
+        + VtaOpChecks.FormatExact(Exact) + (Residual is { } r ? string.Create(CultureInfo.InvariantCulture, $" residual_clip={r.Min},{r.Max}") : string.Empty);
 }
 
 /// <summary>The clamp after a fused residual add: the add's own range (its fused activation on its output type).</summary>
@@ -79,7 +81,8 @@ public sealed record ResidualClip(int Min, int Max);
 /// requantization int32 [U] or [5, U] as for <see cref="VtaConv2d"/>; folded: out = clamp(((Σ x·w + bias) &gt;&gt; shift)
 /// + <see cref="OutputZeroPoint"/>, <see cref="Min"/>, <see cref="Max"/>).
 /// </summary>
-public sealed record VtaDense(int OutputZeroPoint, int Min, int Max, ExecutionTarget Target = ExecutionTarget.Cpu) : Op
+public sealed record VtaDense(int OutputZeroPoint, int Min, int Max, ExecutionTarget Target = ExecutionTarget.Cpu,
+    Vta.Compiler.Quant.ExactRequantKind? Exact = null) : Op
 {
     public override string Kind => "vta_dense";
 
@@ -91,26 +94,45 @@ public sealed record VtaDense(int OutputZeroPoint, int Min, int Max, ExecutionTa
         CheckRank(w, 2, "weights");
         Check(x.DType == DataType.Int8 && w.DType == DataType.Int8, $"data and weights must be int8, got {x.DType.Name()} and {w.DType.Name()}");
         Check(x.Shape[1] == w.Shape[1], $"data {x.Shape} and weights {w.Shape} disagree on K");
-        VtaOpChecks.PerChannelVectors(inputs[2], inputs[3], w.Shape[0]);
+        VtaOpChecks.PerChannelVectors(inputs[2], inputs[3], w.Shape[0], Exact);
         VtaOpChecks.Range(0, OutputZeroPoint, Min, Max);
         return [new TensorType(DataType.Int8, new Shape(x.Shape[0], w.Shape[0]))];
     }
 
     public override string FormatAttributes() => string.Create(CultureInfo.InvariantCulture,
-        $"zo={OutputZeroPoint} clip={Min},{Max} target={Target.Name()}");
+        $"zo={OutputZeroPoint} clip={Min},{Max} target={Target.Name()}") + VtaOpChecks.FormatExact(Exact);
 }
 
 /// <summary>Checks the VTA ops share.</summary>
 public static class VtaOpChecks
 {
-    public static void PerChannelVectors(TensorType bias, TensorType requant, int channels)
+    public static void PerChannelVectors(TensorType bias, TensorType requant, int channels, Vta.Compiler.Quant.ExactRequantKind? exact = null)
     {
+        if (exact is { } kind)
+        {
+            int rows = Vta.Compiler.Quant.ExactRequantization.Rows(kind);
+            if (bias.DType != DataType.Int32 || bias.Shape != new Shape(channels) || requant.DType != DataType.Int32 || requant.Shape != new Shape(rows, channels))
+            {
+                throw new GraphException($"bias {bias} must be int32[{channels}] and the exact requantization {requant} int32[{rows}, {channels}]");
+            }
+
+            return;
+        }
+
         bool requantOk = requant.Shape == new Shape(channels) || requant.Shape == new Shape(Vta.Compiler.Quant.VtaMultiplyRows.Count, channels);
         if (bias.DType != DataType.Int32 || bias.Shape != new Shape(channels) || requant.DType != DataType.Int32 || !requantOk)
         {
             throw new GraphException($"bias {bias} must be int32[{channels}] and the requantization {requant} int32[{channels}] or [{Vta.Compiler.Quant.VtaMultiplyRows.Count}, {channels}]");
         }
     }
+
+    /// <summary>" exact=onnx_float" for an exact layer, else nothing.</summary>
+    public static string FormatExact(Vta.Compiler.Quant.ExactRequantKind? exact) => exact switch
+    {
+        Vta.Compiler.Quant.ExactRequantKind.OnnxFloat => " exact=onnx_float",
+        Vta.Compiler.Quant.ExactRequantKind.TfliteFixedPoint => " exact=tflite_fixed_point",
+        _ => string.Empty,
+    };
 
     /// <summary>True when the requantization input holds the multiply form's rows rather than shifts.</summary>
     public static bool IsMultiplyForm(Shape requant) => requant.Rank == 2;

@@ -66,7 +66,8 @@ internal sealed class ConvEmitter(ConvPlan plan, CommandQueue queue, ConvOperand
                 _k.Compute.WaitFor(Stage.Load);
                 if (ck == 0)
                 {
-                    _k.Compute.WaitFor(Stage.Store, when: tile >= _t.AccBuffers);
+                    // The ACC (and OUT) region is free once every plane of the tile that last used it is stored.
+                    WaitForStores((tile - _t.AccBuffers + 1) * _s.E.Planes);
                     StartTile(pos, accBase);
                 }
 
@@ -78,7 +79,7 @@ internal sealed class ConvEmitter(ConvPlan plan, CommandQueue queue, ConvOperand
                 _k.Compute.Signal(Stage.Load);
                 if (ck == _s.Chunks - 1)
                 {
-                    FinishTile(pos, accBase);
+                    FinishTile(pos, accBase, tile);
                 }
             }
 
@@ -152,8 +153,22 @@ internal sealed class ConvEmitter(ConvPlan plan, CommandQueue queue, ConvOperand
         }
     }
 
-    /// <summary>Epilogue in the ACC, then the single STORE of the tile.</summary>
-    private void FinishTile(TilePos pos, int accBase)
+    /// <summary>
+    /// Store→compute tokens the compute stage has taken; every store of a plane signals one, in order. Waiting until
+    /// <paramref name="count"/> are taken means every store up to that one is done.
+    /// </summary>
+    private long _storesTaken;
+
+    private void WaitForStores(long count)
+    {
+        for (; _storesTaken < count; _storesTaken++)
+        {
+            _k.Compute.WaitFor(Stage.Store);
+        }
+    }
+
+    /// <summary>Epilogue in the ACC, then the STORE of the tile (once per plane, with an ALU SHR 8 between planes).</summary>
+    private void FinishTile(TilePos pos, int accBase, long tile)
     {
         var k = pos.K;
         int biasBase = _s.BiasResident ? (pos.Gt * _t.Groups * _p.OutBlocks) + (pos.Ot * _t.OutBlocks) : 0;
@@ -177,14 +192,29 @@ internal sealed class ConvEmitter(ConvPlan plan, CommandQueue queue, ConvOperand
             }
         }
 
-        _k.Compute.Signal(Stage.Store);
-        _k.Store.WaitFor(Stage.Compute);
-        foreach (var (tile, sram) in OutputTiles(pos))
+        for (int plane = 0; plane < _s.E.Planes; plane++)
         {
-            _k.Store.Store(accBase + sram, tile);
-        }
+            if (plane > 0)
+            {
+                // The previous plane must have left the OUT buffer before the shift overwrites it.
+                WaitForStores((tile * _s.E.Planes) + plane);
+                var shift = new AluStep(AluOpcode.Shr, AluOperand.Immediate, 8);
+                foreach (var kernel in Built("alu", shift, k, 0, 0, accBase, () => ConvKernels.Ranges(k.TileElements)
+                    .Select(r => UopKernel.Alu(AluOpcode.Shr, 8).Loop(r.Length, dst: 1, src: 1).Uop(accBase + r.Offset, accBase + r.Offset).Build())))
+                {
+                    _k.Compute.Run(kernel);
+                }
+            }
 
-        _k.Store.Signal(Stage.Compute);
+            _k.Compute.Signal(Stage.Store);
+            _k.Store.WaitFor(Stage.Compute);
+            foreach (var (dram, sram) in OutputTiles(pos))
+            {
+                _k.Store.Store(accBase + sram, dram with { Offset = dram.Offset + (plane * operands.OutputPlaneElements) });
+            }
+
+            _k.Store.Signal(Stage.Compute);
+        }
     }
 
     /// <summary>

@@ -5,9 +5,12 @@ using Vta.Runtime.Devices;
 
 namespace Vta.Compiler.Ops.Conv2d;
 
-/// <summary>The DRAM tensors of a conv-family operator, in VTA's blocked layouts.</summary>
+/// <summary>
+/// The DRAM tensors of a conv-family operator, in VTA's blocked layouts. When the epilogue stores several byte planes,
+/// <see cref="OutputPlaneElements"/> is the distance between planes in OUT elements (the packed output's size).
+/// </summary>
 public sealed record ConvOperands(DeviceBuffer Data, DeviceBuffer Weights, DeviceBuffer Output, DeviceBuffer? Bias = null, DeviceBuffer? Residual = null,
-    DeviceBuffer? Shifts = null);
+    DeviceBuffer? Shifts = null, long OutputPlaneElements = 0);
 
 /// <summary>
 /// A compiled conv-family operator: validated, tiled, its micro-op kernels folded. Everything that can be refused is

@@ -1,0 +1,127 @@
+using Microsoft.ML.OnnxRuntime;
+using Vta.Compiler.Cpu;
+using Vta.Compiler.Graphs;
+using Vta.Compiler.Models;
+using Vta.Compiler.Packages;
+using Vta.Compiler.Programs;
+using Vta.Frontend.Images;
+using Vta.Frontend.Onnx;
+using Vta.Hardware.Config;
+using Vta.Runtime.Devices;
+using Xunit.Abstractions;
+
+namespace Vta.Compiler.Tests.Models;
+
+/// <summary>
+/// The exact form (<see cref="ModelCompileOptions.ExactRequantization"/>): VTA runs the model's own weights and stores its
+/// int32 sums as byte planes; the host applies the model's own requantization. The output must be the model's own,
+/// bit for bit (ONNX Runtime's for ONNX, TFLite's integer kernels for TFLite), and every VTA layer must equal the plain
+/// executor, on configurations with other block sizes and batch too.
+/// </summary>
+public class ExactRequantizationTests(ITestOutputHelper output)
+{
+    private static readonly ModelCompileOptions Exact = new() { Requantization = RequantMode.Exact };
+
+    public static TheoryData<string, int, int> Configs => new()
+    {
+        { SharedModels.ResNet8, 0, 4 },
+        { SharedModels.ResNet8, 1, 5 },
+        { SharedModels.ResNet8, 1, 4 },
+        { SharedModels.MobileNetV2, 0, 4 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Configs))]
+    public void TfliteModelsGiveTheModelsOwnOutputBitForBit(string model, int logBatch, int logBlock)
+    {
+        VtaConfig config = VtaConfig.Create(logBatch: logBatch, logBlock: logBlock);
+        (string input, string golden) = model == SharedModels.ResNet8
+            ? ("ic_resnet8_chelsea32.in.s8", "ic_resnet8_chelsea32.out.s8")
+            : ("mnv2q_resized_cat.in.u8", "mnv2q_resized_cat.out.u8");
+        var c = new ModelCase(model, input, golden, config, Exact);
+        output.WriteLine($"{model} on {config.Name}: {c.Compiled.VtaLayers.Count} VTA layers, planes {string.Join(",", c.Compiled.VtaLayers.Select(l => l.Planes))}; "
+            + $"{c.Compiled.Notes.Count} notes; counters {c.Vta.Counters}");
+        foreach (string note in c.Compiled.Notes.Take(3))
+        {
+            output.WriteLine("  " + note);
+        }
+
+        Assert.NotEmpty(c.Compiled.VtaLayers);
+        Assert.All(c.Compiled.VtaLayers, l => Assert.InRange(l.Planes, 2, 4));
+        Assert.Empty(c.MismatchingLayers());
+        Assert.Equal(c.Original.ToInt32Values(), c.VtaOutput.ToInt32Values());
+        if (model == SharedModels.ResNet8)
+        {
+            // int8 per-channel weights: every conv and the dense take the exact form.
+            Assert.Empty(c.Compiled.Notes);
+        }
+    }
+
+    [Fact]
+    public void OnnxMobileNetV2EqualsOnnxRuntimeOnEveryPhotoAndTheResizedCatTieGoesToTabby()
+    {
+        string path = SharedModels.PathOf("imagenet/mobilenetv2-12-int8.onnx");
+        Graph source = OnnxImporter.ImportFile(path);
+        CompiledModel m = ModelCompiler.Compile(source, VtaConfig.Default, Exact);
+        Assert.Empty(m.Notes);
+        // The first conv, 34 pointwise convs and the classifier's matmul (its bias add stays a CPU node: it rounds once more).
+        Assert.Equal(36, m.VtaLayers.Count);
+        Assert.Contains(m.Graph.Nodes, n => n.Op is QLinearAdd && n.Name == "Gemm_104_Add_quant");
+
+        using var device = new SimDevice(m.Config);
+        using var session = OrtSession(path);
+        foreach (string image in new[] { "images/resized_cat.bmp", "images/chelsea.png", "images/cat.bmp" })
+        {
+            float[] pixels = Preprocess.ImageNetFloatNchw(224).Apply(ImageDecoder.Load(SharedModels.PathOf(image))).ToFloat32();
+            var inputs = new Dictionary<string, Tensor> { [source.Inputs[0]] = Tensor.FromArray(new Shape(1, 3, 224, 224), pixels) };
+            ModelRunResult run = m.Run(device, inputs, new ModelRunOptions { KeepValues = true });
+            float[] vta = run.Outputs[source.Outputs[0]].As<float>();
+            float[] ort = RunOrt(session, source.Inputs[0], pixels);
+            Dictionary<string, Tensor> plain = ReferenceExecutor.RunAll(m.Graph, inputs);
+            Assert.All(m.VtaLayers, l => Assert.Equal(plain[l.Node.Output].As<sbyte>(), run.Values![l.Node.Output].As<sbyte>()));
+            output.WriteLine($"{image}: top-1 VTA {OutputComparison.TopIndices(vta, 1)[0]}, ORT {OutputComparison.TopIndices(ort, 1)[0]}; counters {run.Counters}");
+            Assert.Equal(ort, vta);
+            if (image == "images/resized_cat.bmp")
+            {
+                Assert.Equal(281, OutputComparison.TopIndices(vta, 1)[0]);
+            }
+        }
+    }
+
+    [Fact]
+    public void AnExactPackageRoundTripsAndRunsTheSame()
+    {
+        var c = new ModelCase(SharedModels.ResNet8, "ic_resnet8_chelsea32.in.s8", "ic_resnet8_chelsea32.out.s8", VtaConfig.Default, Exact);
+        string file = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".vtapkg");
+        VtaPackage loaded;
+        try
+        {
+            VtaPackage.FromModel(c.Compiled, new PackageInfo("resnet8", null, DateTimeOffset.UnixEpoch, "tests", "exact", c.Compiled.Notes)).Save(file);
+            loaded = VtaPackage.Load(file);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        Assert.Contains(loaded.Program.Steps.OfType<VtaProgramStep>(), s => s.Planes > 1);
+        using var device = new SimDevice(VtaConfig.Default);
+        using var bound = new BoundProgram(loaded.Program, loaded.Graph, device);
+        Assert.Equal(c.Original.ToInt32Values(), bound.Run(c.Inputs).Outputs[c.Source.Outputs[0]].ToInt32Values());
+    }
+
+    private static InferenceSession OrtSession(string path)
+    {
+        using var options = new SessionOptions();
+        options.AddSessionConfigEntry("session.x64quantprecision", "1");
+        return new InferenceSession(path, options);
+    }
+
+    private static float[] RunOrt(InferenceSession session, string input, float[] pixels)
+    {
+        using OrtValue value = OrtValue.CreateTensorValueFromMemory(pixels, [1, 3, 224, 224]);
+        using var run = new RunOptions();
+        using IDisposableReadOnlyCollection<OrtValue> results = session.Run(run, [input], [value], [session.OutputNames[0]]);
+        return results[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+}
