@@ -199,29 +199,18 @@ public sealed class LowerQuantizedToVta(VtaConfig? config = null, bool multiply 
             return null;
         }
 
-        int channels = layer.Channels, perChannel = layer.Weights.Length / channels;
-        var w = new sbyte[layer.Weights.Length];
+        int channels = layer.Channels;
+        if (CenteredWeights.Of(layer.Weights, channels, layer.WeightZeroPoints, out reason) is not { } centered)
+        {
+            reason += ", so VTA cannot run the model's own weights";
+            return null;
+        }
+
         var b = new int[channels];
         for (int c = 0; c < channels; c++)
         {
-            int zw = layer.WeightZeroPoints.Length == 1 ? layer.WeightZeroPoints[0] : layer.WeightZeroPoints[c];
-            long sum = 0, sumAbs = 0;
-            for (int i = c * perChannel; i < (c + 1) * perChannel; i++)
-            {
-                int v = layer.Weights[i] - zw;
-                if (v is < sbyte.MinValue or > sbyte.MaxValue)
-                {
-                    reason = $"output channel {c}: weight − zero point {v} is not int8, so VTA cannot run the model's own weights";
-                    return null;
-                }
-
-                w[i] = (sbyte)v;
-                sum += v;
-                sumAbs += Math.Abs(v);
-            }
-
-            long bias = (layer.Bias.Length == 0 ? 0 : layer.Bias[c]) - (inputZero * sum);
-            if (bias is < int.MinValue or > int.MaxValue || ExactRequantization.PlanesFor((sumAbs * 128) + Math.Abs(bias)) < 0)
+            long bias = (layer.Bias.Length == 0 ? 0 : layer.Bias[c]) - (inputZero * centered.Sums[c]);
+            if (bias is < int.MinValue or > int.MaxValue || ExactRequantization.PlanesFor((centered.AbsSums[c] * 128) + Math.Abs(bias)) < 0)
             {
                 reason = $"output channel {c}: the sums could leave int32";
                 return null;
@@ -231,7 +220,7 @@ public sealed class LowerQuantizedToVta(VtaConfig? config = null, bool multiply 
         }
 
         reason = null;
-        return new VtaLayerForm(w, b, []) { Exact = own };
+        return new VtaLayerForm(centered.Weights, b, []) { Exact = own };
     }
 
     /// <summary>Groups of 1, or whole blocks per group on both sides (the operator compiler's rule) when a configuration is known.</summary>

@@ -43,30 +43,19 @@ public static class VtaMultiplyRequantization
     public static VtaLayerForm? Rewrite(ReadOnlySpan<int> weights, int channels, ReadOnlySpan<int> weightZeroPoints, ReadOnlySpan<double> multipliers,
         ReadOnlySpan<int> bias, int inputZeroPoint, out string? reason)
     {
-        int perChannel = weights.Length / channels;
         long maxInput = Math.Max(sbyte.MaxValue - inputZeroPoint, inputZeroPoint - sbyte.MinValue);
-        var w = new sbyte[weights.Length];
+        if (CenteredWeights.Of(weights, channels, weightZeroPoints, out reason) is not { } centered)
+        {
+            return null;
+        }
+
         var b = new int[channels];
         int[] pre = new int[channels], mult = new int[channels], round = new int[channels], shift = new int[channels], second = new int[channels];
         var totalShift = new int[channels];
         var bounds = new double[channels];
         for (int c = 0; c < channels; c++)
         {
-            int zw = weightZeroPoints.Length == 1 ? weightZeroPoints[0] : weightZeroPoints[c];
-            long sum = 0, absSum = 0;
-            for (int i = c * perChannel; i < (c + 1) * perChannel; i++)
-            {
-                int d = weights[i] - zw;
-                if (d is < sbyte.MinValue or > sbyte.MaxValue)
-                {
-                    reason = $"output channel {c}: weight − zero point {d} does not fit int8";
-                    return null;
-                }
-                w[i] = (sbyte)d;
-                sum += d;
-                absSum += Math.Abs(d);
-            }
-
+            long sum = centered.Sums[c], absSum = centered.AbsSums[c];
             long channelBias = bias.IsEmpty ? 0 : bias[c];
             long accBound = (absSum * maxInput) + Math.Abs(channelBias);
             if (!Choose(multipliers[c], accBound, out int p, out int k, out long m, out double bound))
@@ -90,7 +79,7 @@ public static class VtaMultiplyRequantization
         }
 
         reason = null;
-        return new VtaLayerForm(w, b, totalShift) { Multiply = new VtaMultiplyRows(pre, mult, round, shift, second), ErrorBounds = bounds };
+        return new VtaLayerForm(centered.Weights, b, totalShift) { Multiply = new VtaMultiplyRows(pre, mult, round, shift, second), ErrorBounds = bounds };
     }
 
     /// <summary>
