@@ -19,6 +19,7 @@ public class CompileRunCommandTests
         var (code, stdout, stderr) = Cli.Run("compile", s_model, "--output", pkg, "--json");
         Assert.True(code == 0, stderr);
         Assert.Equal(10, (int)JsonNode.Parse(stdout)!["vta_layers"]!);
+        Assert.Equal("pre-quantized, exact requantization", (string?)JsonNode.Parse(stdout)!["quantization"]);
 
         // Inputs from an .npz: the model's input, seeded.
         Graph graph = ModelLoader.Load(s_model);

@@ -62,6 +62,11 @@ internal static class CompileCommand
                 PassContext = parse.GetValue(printPasses) ? new PassContext(printAfterEachPass: context.Err) : null,
                 Requantization = CliOptions.RequantModeOf(parse.GetValue(requant), quantizedHere: quantization is not null),
             };
+            if (quantization is not null && parse.GetValue(requant) == "exact")
+            {
+                context.Err.WriteLine($"vta: note: --requant exact applies to pre-quantized models; {source} is quantized here with power-of-two scales, which VTA requantizes exactly");
+            }
+
             CompiledModel compiled = ModelCompiler.Compile(graph, cfg, options);
             if (compiled.VtaLayers.Count == 0)
             {
@@ -132,6 +137,7 @@ internal static class CompileCommand
     private static Summary Summarize(VtaPackage p, string path) => new(
         path,
         p.Info.Model,
+        p.Info.Quantization,
         p.Config.Name,
         p.Program.Steps.OfType<VtaProgramStep>().Count(),
         p.Program.Steps.OfType<CpuProgramStep>().Count(),
@@ -140,13 +146,14 @@ internal static class CompileCommand
         p.Program.ActivationBytes,
         new FileInfo(path).Length);
 
-    private sealed record Summary(string Path, string Model, string Config, int VtaLayers, int CpuNodes, int Instructions, long ImageBytes,
+    private sealed record Summary(string Path, string Model, string? Quantization, string Config, int VtaLayers, int CpuNodes, int Instructions, long ImageBytes,
         long ActivationBytes, long FileBytes)
     {
         public JsonObject Json() => new()
         {
             ["package"] = Path,
             ["model"] = Model,
+            ["quantization"] = Quantization,
             ["config"] = Config,
             ["vta_layers"] = VtaLayers,
             ["cpu_nodes"] = CpuNodes,
@@ -159,6 +166,7 @@ internal static class CompileCommand
         public IEnumerable<(string, string)> Rows() =>
         [
             ("model", Model),
+            ("quantization", Quantization ?? "-"),
             ("configuration", Config),
             ("VTA layers", N(VtaLayers)),
             ("CPU nodes", N(CpuNodes)),
