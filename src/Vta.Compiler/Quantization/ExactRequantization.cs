@@ -91,17 +91,27 @@ public static class ExactRequantization
         }
 
         var output = new sbyte[elements];
-        int pixels = shape.Height * shape.Width * shape.Batch * shape.Block;
-        for (long i = 0; i < elements; i++)
+        int block = shape.Block, vectors = shape.Height * shape.Width * shape.Batch;
+        long i = 0;
+        for (int nb = 0; nb < shape.BatchBlocks; nb++)
         {
-            int acc = (sbyte)planes[(int)(((count - 1) * elements) + i)];
-            for (int p = count - 2; p >= 0; p--)
+            for (int cb = 0; cb < shape.ChannelBlocks; cb++)
             {
-                acc = (acc << 8) | planes[(int)((p * elements) + i)];
-            }
+                for (int v = 0; v < vectors; v++)
+                {
+                    for (int lane = 0; lane < block; lane++, i++)
+                    {
+                        int acc = (sbyte)planes[(int)(((count - 1) * elements) + i)];
+                        for (int p = count - 2; p >= 0; p--)
+                        {
+                            acc = (acc << 8) | planes[(int)((p * elements) + i)];
+                        }
 
-            int c = (int)((i / pixels % shape.ChannelBlocks * shape.Block) + (i % shape.Block));
-            output[i] = (sbyte)(c < channels ? Requantize(kind, rows, channels, c, acc, zeroPoint, min, max) : Math.Clamp(zeroPoint, min, max));
+                        int c = (cb * block) + lane;
+                        output[i] = (sbyte)(c < channels ? Requantize(kind, rows, channels, c, acc, zeroPoint, min, max) : Math.Clamp(zeroPoint, min, max));
+                    }
+                }
+            }
         }
 
         return output;
