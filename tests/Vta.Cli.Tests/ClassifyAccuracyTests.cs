@@ -47,10 +47,9 @@ public sealed class VtaRequantAccuracyRunFixture() : AccuracyRunFixture(["--requ
 public class ClassifyAccuracyTests(AccuracyRunFixture run) : IClassFixture<AccuracyRunFixture>
 {
     /// <summary>
-    /// By default (--requant auto) every model whose layers all take the exact form gives the model's own output, so
-    /// every top-1 is strictly the reference's, and where the reference is the model's own arithmetic (ONNX Runtime, the
-    /// reference executor) the outputs are equal to the bit. The uint8 MobileNetV2 (weights that leave int8 once their
-    /// zero point is taken off) requantizes on VTA.
+    /// By default (--requant auto) every model here takes the exact form and gives the model's own output, so every top-1
+    /// is strictly the reference's, and where the reference is the model's own arithmetic (ONNX Runtime, the reference
+    /// executor; not ArmNN's golden files) the outputs are equal to the bit.
     /// </summary>
     [Fact]
     public void EveryTopOneEqualsTheReferenceAndExactModelsEqualItsOutputs()
@@ -62,10 +61,8 @@ public class ClassifyAccuracyTests(AccuracyRunFixture run) : IClassFixture<Accur
             JsonNode reference = r["reference"]!;
             Assert.True((bool)reference["top1_equal"]!, r.ToJsonString());
             Assert.Equal((int)reference["top1"]!, (int)r["top1"]!["index"]!);
-            string model = (string)r["model"]!;
-            string expected = model == "imagenet/mobilenet_v2_1.0_224_quant.tflite" ? "vta" : "exact";
-            Assert.Equal(expected, (string?)r["requantization"]);
-            if (expected == "exact" && !((string)reference["source"]!).StartsWith("golden", StringComparison.Ordinal))
+            Assert.Equal("exact", (string?)r["requantization"]);
+            if (!((string)reference["source"]!).StartsWith("golden", StringComparison.Ordinal))
             {
                 Assert.Equal(0, (double)reference["max_abs_diff"]!);
             }

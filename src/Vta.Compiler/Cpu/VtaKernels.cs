@@ -21,10 +21,12 @@ internal static class VtaKernels
             pads = Pads2d.Zero;
         }
         Conv2d raw = new(op.Strides, pads, Size2d.One, op.Groups, FusedActivation.None, op.Layout, KernelLayout.Oihw, DataType.Int32);
-        Tensor acc = ConvKernel.Run(raw, x, Plain(weights), Plain(bias), new TensorType(DataType.Int32, outType.Shape));
-        int[] channel = Tensor.ChannelIndexOf(outType.Shape, op.Layout.ChannelAxis());
+        int axis = op.Layout.ChannelAxis();
+        Shape sumsShape = WithChannels(outType.Shape, axis, weights.Shape[0]);
+        Tensor acc = ConvKernel.Run(raw, x, Plain(weights), WithSumChannel(Plain(bias), weights.Shape[0]), new TensorType(DataType.Int32, sumsShape));
+        int[] channel = Tensor.ChannelIndexOf(outType.Shape, axis);
         Tensor y = op.Exact is { } exact
-            ? FinishExact(exact, acc.As<int>(), channel, shifts, op.OutputZeroPoint, op.Min, op.Max, outType)
+            ? FinishExact(exact, AddInputSum(acc.As<int>(), sumsShape, axis, op.InputSumFactor), channel, shifts, op.OutputZeroPoint, op.Min, op.Max, outType)
             : Finish(acc.As<int>(), channel, shifts, op.OutputZeroPoint, op.Min, op.Max, outType);
         return op.Residual is { } clip ? AddResidual(y, residual ?? throw new ArgumentException($"{op.Kind} with a residual needs its fifth input"), clip) : y;
     }
@@ -44,11 +46,61 @@ internal static class VtaKernels
     public static Tensor Dense(VtaDense op, Tensor data, Tensor weights, Tensor bias, Tensor shifts, TensorType outType)
     {
         Dense raw = new(FusedActivation.None, DataType.Int32);
-        Tensor acc = DenseKernel.Run(raw, Plain(data), Plain(weights), Plain(bias), new TensorType(DataType.Int32, outType.Shape));
+        Shape sumsShape = WithChannels(outType.Shape, 1, weights.Shape[0]);
+        Tensor acc = DenseKernel.Run(raw, Plain(data), Plain(weights), WithSumChannel(Plain(bias), weights.Shape[0]), new TensorType(DataType.Int32, sumsShape));
         int[] channel = Tensor.ChannelIndexOf(outType.Shape, 1);
         return op.Exact is { } exact
-            ? FinishExact(exact, acc.As<int>(), channel, shifts, op.OutputZeroPoint, op.Min, op.Max, outType)
+            ? FinishExact(exact, AddInputSum(acc.As<int>(), sumsShape, 1, op.InputSumFactor), channel, shifts, op.OutputZeroPoint, op.Min, op.Max, outType)
             : Finish(acc.As<int>(), channel, shifts, op.OutputZeroPoint, op.Min, op.Max, outType);
+    }
+
+    /// <summary>The shape with <paramref name="channels"/> along <paramref name="axis"/>.</summary>
+    private static Shape WithChannels(Shape shape, int axis, int channels)
+    {
+        int[] dims = [.. shape];
+        dims[axis] = channels;
+        return new Shape(dims);
+    }
+
+    /// <summary>The bias with a 0 for the input-sum channel when the weights carry one (one more row than the bias).</summary>
+    private static Tensor WithSumChannel(Tensor bias, int weightChannels) =>
+        bias.Length == weightChannels ? bias : Tensor.FromArray(new Shape(weightChannels), [.. bias.As<int>(), 0]);
+
+    /// <summary>
+    /// Sums over O + 1 channels (the last one Σ x over the window) to the layer's O sums: each channel's own plus
+    /// <paramref name="factor"/> times the input sum, in int32 like the host finish. With factor 0 the sums are the layer's.
+    /// </summary>
+    private static int[] AddInputSum(int[] acc, Shape withSum, int axis, int factor)
+    {
+        if (factor == 0)
+        {
+            return acc;
+        }
+
+        int o1 = withSum[axis], outer = 1, inner = 1;
+        for (int d = 0; d < axis; d++)
+        {
+            outer *= withSum[d];
+        }
+
+        for (int d = axis + 1; d < withSum.Rank; d++)
+        {
+            inner *= withSum[d];
+        }
+
+        var result = new int[outer * (o1 - 1) * inner];
+        for (int i = 0; i < outer; i++)
+        {
+            for (int c = 0; c < o1 - 1; c++)
+            {
+                for (int j = 0; j < inner; j++)
+                {
+                    result[(((i * (o1 - 1)) + c) * inner) + j] = unchecked(acc[(((i * o1) + c) * inner) + j] + (factor * acc[(((i * o1) + o1 - 1) * inner) + j]));
+                }
+            }
+        }
+
+        return result;
     }
 
     /// <summary>Pads H and W of a 4-D tensor with a constant integer.</summary>

@@ -66,6 +66,20 @@ public sealed class VtaLayer
     /// </summary>
     public int Planes { get; }
 
+    /// <summary>
+    /// The packed shape of what VTA stores: <see cref="Output"/>, or for the exact form the int32 sums' planes each of
+    /// this shape (one more channel than the output with an input-sum channel).
+    /// </summary>
+    public PackedShape Sums { get; private init; }
+
+    /// <summary>The exact form's input-sum factor (128 − zw of uint8 weights), or 0.</summary>
+    public int InputSumFactor => Node.Op switch
+    {
+        VtaConv2d c => c.InputSumFactor,
+        VtaDense d => d.InputSumFactor,
+        _ => 0,
+    };
+
     /// <summary>The exact form's requantization, or null when VTA's epilogue gives the int8 output itself.</summary>
     public ExactRequantKind? Exact => Node.Op switch
     {
@@ -92,11 +106,18 @@ public sealed class VtaLayer
 
         DataLayout layout = node.Op is VtaConv2d vc ? vc.Layout : DataLayout.Nchw;
         (int n, int c, int h, int w) = ActivationPacking.Dims(inType.Shape, layout);
-        (_, int co, int oh, int ow) = ActivationPacking.Dims(outType.Shape, layout);
+        (_, int outChannels, int oh, int ow) = ActivationPacking.Dims(outType.Shape, layout);
+        int co = weights.Shape[0]; // the channels VTA computes: one more than the output's with an input-sum channel
         int groups = node.Op is VtaConv2d g ? g.Groups : 1;
         int cPad = groups == 1 ? Blocks(c, block) * block : c;
         var input = new PackedShape(n, cPad, h, w, config.Batch, block);
-        var output = new PackedShape(n, Blocks(co, block) * block, oh, ow, config.Batch, block);
+        var output = new PackedShape(n, Blocks(outChannels, block) * block, oh, ow, config.Batch, block);
+        var sums = new PackedShape(n, Blocks(co, block) * block, oh, ow, config.Batch, block);
+        int[] biasValues = bias.As<int>();
+        if (biasValues.Length < co)
+        {
+            biasValues = [.. biasValues, .. new int[co - biasValues.Length]]; // the input-sum channel has no bias
+        }
         (int zo, int min, int max) = node.Op switch
         {
             VtaConv2d x => (x.OutputZeroPoint, x.Min, x.Max),
@@ -104,7 +125,7 @@ public sealed class VtaLayer
             _ => throw new ArgumentException($"node '{node.Name}' ({node.Op.Kind}) is not a VTA op", nameof(node)),
         };
         ExactRequantKind? exact = node.Op is VtaConv2d { Exact: { } ec } ? ec : node.Op is VtaDense { Exact: { } ed } ? ed : null;
-        int planes = exact is null ? 1 : ExactPlanes(node, weights, bias);
+        int planes = exact is null ? 1 : ExactPlanes(node, weights.As<sbyte>(), biasValues);
         (Epilogue epilogue, int[][] vectors) = exact is null
             ? Requantization(node, requant, config, zo, min, max)
             : (new Epilogue([new AddBias()]) { Planes = planes }, []);
@@ -146,14 +167,12 @@ public sealed class VtaLayer
         ConvPlan plan = ConvPlan.Compile(lowering with { Epilogue = epilogue }, config, policy);
         byte[] packedVectors = [.. vectors.SelectMany(v => PackedLayout.PackBias(v, config.Batch, config.BlockOut))];
         return new VtaLayer(node, workload, plan, input, output, hostPadding, padValue, packedWeights,
-            PackedLayout.PackBias(bias.As<int>(), config.Batch, config.BlockOut), packedVectors, planes);
+            PackedLayout.PackBias(biasValues, config.Batch, config.BlockOut), packedVectors, planes) { Sums = sums };
     }
 
     /// <summary>Planes for the largest |Σ x·w + bias| any int8 input can give (|x| ≤ 128).</summary>
-    private static int ExactPlanes(Node node, Tensor weights, Tensor bias)
+    private static int ExactPlanes(Node node, sbyte[] w, int[] b)
     {
-        sbyte[] w = weights.As<sbyte>();
-        int[] b = bias.As<int>();
         int perChannel = w.Length / b.Length;
         long worst = 0;
         for (int c = 0; c < b.Length; c++)

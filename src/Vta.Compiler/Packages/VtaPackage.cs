@@ -197,7 +197,13 @@ public sealed class VtaPackage
 
                     if (v.Planes > 1)
                     {
-                        Region(v.PlanesOffset, v.OutputShape, v.Planes);
+                        PackedShape sums = v.PlanesShape ?? v.OutputShape;
+                        if (sums.Channels < v.OutputShape.Channels || sums with { Channels = v.OutputShape.Channels } != v.OutputShape)
+                        {
+                            throw new FormatException($"{at}: planes of {sums} do not hold the output {v.OutputShape}");
+                        }
+
+                        Region(v.PlanesOffset, sums, v.Planes);
                         if (graph.Nodes.FirstOrDefault(n => n.Name == v.Node)?.Op is not (VtaConv2d { Exact: not null } or VtaDense { Exact: not null }))
                         {
                             throw new FormatException($"{at}: {v.Planes} output planes, but node '{v.Node}' is not an exact VTA layer");

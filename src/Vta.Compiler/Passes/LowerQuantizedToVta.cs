@@ -160,14 +160,17 @@ public sealed class LowerQuantizedToVta(VtaConfig? config = null, bool multiply 
         int zo = y.Quant!.ZeroPoint + shift;
         ExactRequantKind? exactKind = form.Exact?.Kind;
         Op op = layer.Conv is { } cv
-            ? new VtaConv2d(cv.Strides, cv.Pads, cv.Groups, inputZero, zo, layer.Min + shift, layer.Max + shift, cv.Layout, Exact: exactKind)
-            : new VtaDense(zo, layer.Min + shift, layer.Max + shift, Exact: exactKind);
+            ? new VtaConv2d(cv.Strides, cv.Pads, cv.Groups, inputZero, zo, layer.Min + shift, layer.Max + shift, cv.Layout, Exact: exactKind,
+                InputSumFactor: form.InputSumFactor)
+            : new VtaDense(zo, layer.Min + shift, layer.Max + shift, Exact: exactKind, InputSumFactor: form.InputSumFactor);
 
         string data = s.Int8(layer.Data);
         string wName = s.Builder.UniqueValueName(node.Name + "/vta_weights");
         string bName = s.Builder.UniqueValueName(node.Name + "/vta_bias");
         string kName = s.Builder.UniqueValueName(node.Name + "/vta_shifts");
-        s.Builder.AddConstant(wName, Tensor.FromArray(layer.WeightShape, form.Weights));
+        // An input-sum channel is one more row of weights (the exact form of uint8 weights).
+        Shape weightShape = form.InputSumFactor == 0 ? layer.WeightShape : new Shape([channels + 1, .. layer.WeightShape.Skip(1)]);
+        s.Builder.AddConstant(wName, Tensor.FromArray(weightShape, form.Weights));
         s.Builder.AddConstant(bName, Tensor.FromArray(new Shape(channels), form.Bias));
         Shape requantShape = form.Exact is { } e ? new Shape(ExactRequantization.Rows(e.Kind), channels)
             : form.Multiply is null ? new Shape(channels) : new Shape(VtaMultiplyRows.Count, channels);
@@ -200,17 +203,36 @@ public sealed class LowerQuantizedToVta(VtaConfig? config = null, bool multiply 
         }
 
         int channels = layer.Channels;
-        if (CenteredWeights.Of(layer.Weights, channels, layer.WeightZeroPoints, out reason) is not { } centered)
+        CenteredWeights? centered = CenteredWeights.Of(layer.Weights, channels, layer.WeightZeroPoints, out reason);
+        int factor = 0;
+        if (centered is null)
         {
-            reason += ", so VTA cannot run the model's own weights";
-            return null;
+            if (layer.WeightZeroPoints.Length != 1 || layer.Weights.Any(v => v is < byte.MinValue or > byte.MaxValue) || layer.Conv is { Groups: > 1 })
+            {
+                reason += ", so VTA cannot run the model's own weights";
+                return null;
+            }
+
+            // uint8 weights with one zero point: w − zw = (w − 128) + (128 − zw). VTA multiplies by w − 128 (int8) and
+            // sums the input in one more channel of ones; the host adds (128 − zw) times that sum to every channel.
+            factor = 128 - layer.WeightZeroPoints[0];
+            centered = CenteredWeights.Of(layer.Weights, channels, [128], out _)!;
         }
 
         var b = new int[channels];
+        long[] sums = new long[channels], absSums = new long[channels];
+        int perChannel = layer.Weights.Length / channels;
         for (int c = 0; c < channels; c++)
         {
-            long bias = (layer.Bias.Length == 0 ? 0 : layer.Bias[c]) - (inputZero * centered.Sums[c]);
-            if (bias is < int.MinValue or > int.MaxValue || ExactRequantization.PlanesFor((centered.AbsSums[c] * 128) + Math.Abs(bias)) < 0)
+            for (int i = c * perChannel; i < (c + 1) * perChannel; i++)
+            {
+                long modelWeight = centered.Weights[i] + factor; // w − zw
+                sums[c] += modelWeight;
+                absSums[c] += Math.Abs(modelWeight);
+            }
+
+            long bias = (layer.Bias.Length == 0 ? 0 : layer.Bias[c]) - (inputZero * sums[c]);
+            if (bias is < int.MinValue or > int.MaxValue || ExactRequantization.PlanesFor((absSums[c] * 128) + Math.Abs(bias)) < 0)
             {
                 reason = $"output channel {c}: the sums could leave int32";
                 return null;
@@ -219,8 +241,9 @@ public sealed class LowerQuantizedToVta(VtaConfig? config = null, bool multiply 
             b[c] = (int)bias;
         }
 
+        sbyte[] weights = factor == 0 ? centered.Weights : [.. centered.Weights, .. Enumerable.Repeat((sbyte)1, perChannel)];
         reason = null;
-        return new VtaLayerForm(centered.Weights, b, []) { Exact = own };
+        return new VtaLayerForm(weights, b, []) { Exact = own, InputSumFactor = factor };
     }
 
     /// <summary>Groups of 1, or whole blocks per group on both sides (the operator compiler's rule) when a configuration is known.</summary>

@@ -170,16 +170,17 @@ public sealed class BoundProgram : IDisposable
     private void FinishExact(VtaProgramStep v)
     {
         Node node = Graph.GetNode(v.Node);
-        (ExactRequantKind kind, int zo, int min, int max) = node.Op switch
+        (ExactRequantKind kind, int zo, int min, int max, int sumFactor) = node.Op switch
         {
-            VtaConv2d { Exact: { } k } c => (k, c.OutputZeroPoint, c.Min, c.Max),
-            VtaDense { Exact: { } k } d => (k, d.OutputZeroPoint, d.Min, d.Max),
+            VtaConv2d { Exact: { } k } c => (k, c.OutputZeroPoint, c.Min, c.Max, c.InputSumFactor),
+            VtaDense { Exact: { } k } d => (k, d.OutputZeroPoint, d.Min, d.Max, d.InputSumFactor),
             _ => throw new InvalidOperationException($"step '{v.Name}' stores {v.Planes} planes, but node '{node.Name}' ({node.Op.Kind}) is not an exact VTA layer"),
         };
         Tensor rows = Graph.ConstantOf(node.Inputs[3]) ?? throw new InvalidOperationException($"node '{node.Name}': its requantization is not a constant");
-        var planes = new byte[v.OutputShape.Elements * v.Planes];
+        PackedShape sums = v.PlanesShape ?? v.OutputShape;
+        var planes = new byte[sums.Elements * v.Planes];
         Device.CopyOut(_arena, v.PlanesOffset, planes);
-        sbyte[] output = ExactRequantization.FinishPacked(planes, v.Planes, v.OutputShape, kind, rows.As<int>(), rows.Shape[1], zo, min, max);
+        sbyte[] output = ExactRequantization.FinishPacked(planes, v.Planes, sums, v.OutputShape, kind, rows.As<int>(), rows.Shape[1], zo, min, max, sumFactor);
         Device.CopyIn(_arena, v.OutputOffset, MemoryMarshal.AsBytes(output.AsSpan()));
     }
 

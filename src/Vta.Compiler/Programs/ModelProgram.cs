@@ -98,9 +98,12 @@ public sealed record UnpackProgramStep(string Name, string Value, PackedShape Sh
 /// A VTA layer: its instruction chunks, and where its packed output lands (for per-layer checks and reports). An exact
 /// layer (<see cref="Planes"/> &gt; 1) stores its int32 sums as byte planes at <see cref="PlanesOffset"/>, and the host
 /// then writes the requantized output at <see cref="OutputOffset"/> (the node's own requantization, from the graph).
+/// Each plane has the shape <see cref="PlanesShape"/>, or <see cref="OutputShape"/> when null (it has one more channel
+/// when the layer carries an input-sum channel).
 /// </summary>
 public sealed record VtaProgramStep(string Node, string Kind, IReadOnlyList<ProgramChunk> Chunks, string Output, PackedShape OutputShape,
-    DataLayout Layout, long OutputOffset, VtaLayerSummary Summary, int Planes = 1, long PlanesOffset = -1) : ProgramStep(Node)
+    DataLayout Layout, long OutputOffset, VtaLayerSummary Summary, int Planes = 1, long PlanesOffset = -1, PackedShape? PlanesShape = null)
+    : ProgramStep(Node)
 {
     public override ExecutionTarget Target => ExecutionTarget.Vta;
 }

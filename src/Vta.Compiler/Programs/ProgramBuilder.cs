@@ -37,11 +37,11 @@ public static class ProgramBuilder
                 // An exact layer's VTA part writes byte planes of its sums; the host finish writes the int8 output.
                 DeviceBuffer output = d.Planes < 0
                     ? recorder.PlaceActivation(offsets[d.Region], layer.Output.Elements)
-                    : recorder.PlaceActivation(offsets[d.Planes], layer.Output.Elements * layer.Planes);
+                    : recorder.PlaceActivation(offsets[d.Planes], layer.Sums.Elements * layer.Planes);
                 DeviceBuffer? residual = d.Residual < 0 ? null : recorder.PlaceActivation(offsets[d.Residual], AccBytes(layer.Output, config));
                 int first = recorder.Runs.Count;
                 layer.Plan.Emit(commands, new ConvOperands(data, weights, output, Bias: bias, Residual: residual, Shifts: shifts,
-                    OutputPlaneElements: layer.Output.Elements / (config.Batch * config.BlockOut)));
+                    OutputPlaneElements: layer.Sums.Elements / (config.Batch * config.BlockOut)));
                 commands.Synchronize();
                 runsPerLayer[layer] = (first, recorder.Runs.Count - first);
             }
@@ -100,7 +100,7 @@ public static class ProgramBuilder
                         (input, inputBytes) = (temp, padded.Elements);
                     }
 
-                    int planes = layer.Planes > 1 ? planner.Add(layer.Output.Elements * layer.Planes, at) : -1;
+                    int planes = layer.Planes > 1 ? planner.Add(layer.Sums.Elements * layer.Planes, at) : -1;
                     regionOf[layer.Node.Output] = planner.Add(layer.Output.Elements, at);
                     drafts.Add(new Draft(step, Region: regionOf[layer.Node.Output], Source: input, SourceBytes: inputBytes, Layer: layer, Residual: residual,
                         Planes: planes));
@@ -179,7 +179,8 @@ public static class ProgramBuilder
                     ProgramChunk[] chunks = [.. Enumerable.Range(first, count).Select(r => new ProgramChunk(insnAt[r], runs[r].Count))];
                     DataLayout layout = layer.Node.Op is VtaConv2d conv ? conv.Layout : DataLayout.Nchw;
                     steps.Add(new VtaProgramStep(v.Name, layer.Node.Op.Kind, chunks, layer.Node.Output, layer.Output, layout, At(d.Region),
-                        new VtaLayerSummary(layer.Workload.Spec, layer.Plan.Tiling.ToString(), layer.Macs), layer.Planes, d.Planes < 0 ? -1 : At(d.Planes)));
+                        new VtaLayerSummary(layer.Workload.Spec, layer.Plan.Tiling.ToString(), layer.Macs), layer.Planes, d.Planes < 0 ? -1 : At(d.Planes),
+                        layer.Sums == layer.Output ? null : layer.Sums));
                     break;
                 default:
                     throw new InvalidOperationException($"unknown step {d.Step}");

@@ -77,43 +77,55 @@ public static class ExactRequantization
 
     /// <summary>
     /// The host finish over a packed output: <paramref name="planes"/> holds <paramref name="count"/> planes of the packed
-    /// layout (plane p at p·shape.Elements); each element's sum is put back together (low planes unsigned, the top one
-    /// signed) and requantized with its channel's parameters. Padded channels (beyond <paramref name="channels"/>) get the
-    /// zero point, as the folded form gives them.
+    /// sums (each of <paramref name="sums"/>, plane p at p·sums.Elements); each sum is put back together (low planes
+    /// unsigned, the top one signed), the input sum (channel <paramref name="channels"/>) added <paramref name="sumFactor"/>
+    /// times when there is one, and requantized with its channel's parameters into the packed <paramref name="output"/>.
+    /// Padded channels get the zero point, as the folded form gives them.
     /// </summary>
-    public static sbyte[] FinishPacked(ReadOnlySpan<byte> planes, int count, Models.PackedShape shape, ExactRequantKind kind, ReadOnlySpan<int> rows,
-        int channels, int zeroPoint, int min, int max)
+    public static sbyte[] FinishPacked(ReadOnlySpan<byte> planes, int count, Models.PackedShape sums, Models.PackedShape output, ExactRequantKind kind,
+        ReadOnlySpan<int> rows, int channels, int zeroPoint, int min, int max, int sumFactor = 0)
     {
-        long elements = shape.Elements;
-        if (planes.Length < elements * count)
+        long planeElements = sums.Elements;
+        if (planes.Length < planeElements * count)
         {
-            throw new ArgumentException($"{planes.Length} bytes hold fewer than {count} planes of {elements}", nameof(planes));
+            throw new ArgumentException($"{planes.Length} bytes hold fewer than {count} planes of {planeElements}", nameof(planes));
         }
 
-        var output = new sbyte[elements];
-        int block = shape.Block, vectors = shape.Height * shape.Width * shape.Batch;
+        int block = output.Block, vectors = output.Height * output.Width * output.Batch;
+        var result = new sbyte[output.Elements];
         long i = 0;
-        for (int nb = 0; nb < shape.BatchBlocks; nb++)
+        for (int nb = 0; nb < output.BatchBlocks; nb++)
         {
-            for (int cb = 0; cb < shape.ChannelBlocks; cb++)
+            // Where the input sum of each vector is: channel `channels` of the sums.
+            long sumBase = ((((long)nb * sums.ChannelBlocks) + (channels / block)) * vectors * block) + (channels % block);
+            for (int cb = 0; cb < output.ChannelBlocks; cb++)
             {
+                long from = (((long)nb * sums.ChannelBlocks) + cb) * vectors * block;
                 for (int v = 0; v < vectors; v++)
                 {
+                    int inputSum = sumFactor == 0 ? 0 : Assemble(planes, count, planeElements, sumBase + ((long)v * block));
                     for (int lane = 0; lane < block; lane++, i++)
                     {
-                        int acc = (sbyte)planes[(int)(((count - 1) * elements) + i)];
-                        for (int p = count - 2; p >= 0; p--)
-                        {
-                            acc = (acc << 8) | planes[(int)((p * elements) + i)];
-                        }
-
                         int c = (cb * block) + lane;
-                        output[i] = (sbyte)(c < channels ? Requantize(kind, rows, channels, c, acc, zeroPoint, min, max) : Math.Clamp(zeroPoint, min, max));
+                        int acc = unchecked(Assemble(planes, count, planeElements, from + ((long)v * block) + lane) + (sumFactor * inputSum));
+                        result[i] = (sbyte)(c < channels ? Requantize(kind, rows, channels, c, acc, zeroPoint, min, max) : Math.Clamp(zeroPoint, min, max));
                     }
                 }
             }
         }
 
-        return output;
+        return result;
+    }
+
+    /// <summary>The int32 at element <paramref name="at"/> of the planes: the top plane signed, the others unsigned.</summary>
+    private static int Assemble(ReadOnlySpan<byte> planes, int count, long planeElements, long at)
+    {
+        int acc = (sbyte)planes[(int)(((count - 1) * planeElements) + at)];
+        for (int p = count - 2; p >= 0; p--)
+        {
+            acc = (acc << 8) | planes[(int)((p * planeElements) + at)];
+        }
+
+        return acc;
     }
 }

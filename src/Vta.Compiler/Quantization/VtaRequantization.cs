@@ -16,6 +16,9 @@ public sealed record VtaLayerForm(sbyte[] Weights, int[] Bias, int[] Shifts)
     /// <summary>The exact form's own requantization (the host applies it to VTA's int32 sums); null for the other forms.</summary>
     internal Passes.ExactRequant? Exact { get; init; }
 
+    /// <summary>The exact form of uint8 weights: 128 − zw, with one more weight row of ones (the input sum); 0 otherwise.</summary>
+    public int InputSumFactor { get; init; }
+
     /// <summary>The requantization constant of the graph node: shifts int32 [O], the multiply rows int32 [5, O], or the exact rows.</summary>
     public int[] RequantValues => Exact?.Rows ?? Multiply?.Stacked() ?? Shifts;
 

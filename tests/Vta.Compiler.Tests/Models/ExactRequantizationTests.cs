@@ -50,10 +50,13 @@ public class ExactRequantizationTests(ITestOutputHelper output)
         Assert.All(c.Compiled.VtaLayers, l => Assert.InRange(l.Planes, 2, 4));
         Assert.Empty(c.MismatchingLayers());
         Assert.Equal(c.Original.ToInt32Values(), c.VtaOutput.ToInt32Values());
-        if (model == SharedModels.ResNet8)
+        // Every conv and the dense take the exact form: ResNet-8's int8 weights as they are, MobileNetV2's uint8 weights as
+        // w − 128 with an input-sum channel where w − zw leaves int8.
+        Assert.Empty(c.Compiled.Notes);
+        if (model == SharedModels.MobileNetV2)
         {
-            // int8 per-channel weights: every conv and the dense take the exact form.
-            Assert.Empty(c.Compiled.Notes);
+            Assert.Contains(c.Compiled.VtaLayers, l => l.InputSumFactor != 0);
+            Assert.Contains(c.Compiled.VtaLayers, l => l.Sums.Channels > l.Output.Channels);
         }
     }
 

@@ -38,7 +38,8 @@ public sealed record VtaConv2d(
     DataLayout Layout = DataLayout.Nhwc,
     ExecutionTarget Target = ExecutionTarget.Cpu,
     ResidualClip? Residual = null,
-    Vta.Compiler.Quant.ExactRequantKind? Exact = null) : Op
+    Vta.Compiler.Quant.ExactRequantKind? Exact = null,
+    int InputSumFactor = 0) : Op
 {
     public override string Kind => "vta_conv2d";
 
@@ -51,8 +52,8 @@ public sealed record VtaConv2d(
         CheckRank(weights, 4, "weights");
         Check(data.DType == DataType.Int8 && weights.DType == DataType.Int8, $"data and weights must be int8, got {data.DType.Name()} and {weights.DType.Name()}");
         int channels = data.Shape[Layout.ChannelAxis()];
-        int o = weights.Shape[0];
-        Check(Groups > 0 && weights.Shape[1] * Groups == channels && o % Groups == 0,
+        int o = VtaOpChecks.OutputChannels(weights.Shape[0], Exact, InputSumFactor);
+        Check(Groups > 0 && weights.Shape[1] * Groups == channels && o % Groups == 0 && (InputSumFactor == 0 || Groups == 1),
             $"weights {weights.Shape} (OIHW) with {Groups} groups do not fit {channels} input channels");
         VtaOpChecks.PerChannelVectors(inputs[2], inputs[3], o, Exact);
         Check(Exact is null || Residual is null, "an exact layer has no fused residual");
@@ -70,7 +71,7 @@ public sealed record VtaConv2d(
 
     public override string FormatAttributes() => string.Create(CultureInfo.InvariantCulture,
         $"strides={Strides} pads={Pads} groups={Groups} pad_value={PadValue} zo={OutputZeroPoint} clip={Min},{Max} layout={Layout.Name()} target={Target.Name()}")
-        + VtaOpChecks.FormatExact(Exact) + (Residual is { } r ? string.Create(CultureInfo.InvariantCulture, $" residual_clip={r.Min},{r.Max}") : string.Empty);
+        + VtaOpChecks.FormatExact(Exact, InputSumFactor) + (Residual is { } r ? string.Create(CultureInfo.InvariantCulture, $" residual_clip={r.Min},{r.Max}") : string.Empty);
 }
 
 /// <summary>The clamp after a fused residual add: the add's own range (its fused activation on its output type).</summary>
@@ -82,7 +83,7 @@ public sealed record ResidualClip(int Min, int Max);
 /// + <see cref="OutputZeroPoint"/>, <see cref="Min"/>, <see cref="Max"/>).
 /// </summary>
 public sealed record VtaDense(int OutputZeroPoint, int Min, int Max, ExecutionTarget Target = ExecutionTarget.Cpu,
-    Vta.Compiler.Quant.ExactRequantKind? Exact = null) : Op
+    Vta.Compiler.Quant.ExactRequantKind? Exact = null, int InputSumFactor = 0) : Op
 {
     public override string Kind => "vta_dense";
 
@@ -94,13 +95,14 @@ public sealed record VtaDense(int OutputZeroPoint, int Min, int Max, ExecutionTa
         CheckRank(w, 2, "weights");
         Check(x.DType == DataType.Int8 && w.DType == DataType.Int8, $"data and weights must be int8, got {x.DType.Name()} and {w.DType.Name()}");
         Check(x.Shape[1] == w.Shape[1], $"data {x.Shape} and weights {w.Shape} disagree on K");
-        VtaOpChecks.PerChannelVectors(inputs[2], inputs[3], w.Shape[0], Exact);
+        int units = VtaOpChecks.OutputChannels(w.Shape[0], Exact, InputSumFactor);
+        VtaOpChecks.PerChannelVectors(inputs[2], inputs[3], units, Exact);
         VtaOpChecks.Range(0, OutputZeroPoint, Min, Max);
-        return [new TensorType(DataType.Int8, new Shape(x.Shape[0], w.Shape[0]))];
+        return [new TensorType(DataType.Int8, new Shape(x.Shape[0], units))];
     }
 
     public override string FormatAttributes() => string.Create(CultureInfo.InvariantCulture,
-        $"zo={OutputZeroPoint} clip={Min},{Max} target={Target.Name()}") + VtaOpChecks.FormatExact(Exact);
+        $"zo={OutputZeroPoint} clip={Min},{Max} target={Target.Name()}") + VtaOpChecks.FormatExact(Exact, InputSumFactor);
 }
 
 /// <summary>Checks the VTA ops share.</summary>
@@ -126,13 +128,33 @@ public static class VtaOpChecks
         }
     }
 
-    /// <summary>" exact=onnx_float" for an exact layer, else nothing.</summary>
-    public static string FormatExact(Vta.Compiler.Quant.ExactRequantKind? exact) => exact switch
+    /// <summary>" exact=onnx_float" (and " input_sum=z") for an exact layer, else nothing.</summary>
+    public static string FormatExact(Vta.Compiler.Quant.ExactRequantKind? exact, int inputSumFactor = 0) => exact switch
     {
         Vta.Compiler.Quant.ExactRequantKind.OnnxFloat => " exact=onnx_float",
         Vta.Compiler.Quant.ExactRequantKind.TfliteFixedPoint => " exact=tflite_fixed_point",
         _ => string.Empty,
-    };
+    } + (inputSumFactor != 0 ? string.Create(CultureInfo.InvariantCulture, $" input_sum={inputSumFactor}") : string.Empty);
+
+    /// <summary>
+    /// The output channels of a VTA layer with <paramref name="weightChannels"/> weight rows: one fewer when the exact form
+    /// carries an input-sum channel (a last row of ones whose sum the host adds <paramref name="inputSumFactor"/> times to
+    /// every channel: uint8 weights w − zw = (w − 128) + (128 − zw)).
+    /// </summary>
+    public static int OutputChannels(int weightChannels, Vta.Compiler.Quant.ExactRequantKind? exact, int inputSumFactor)
+    {
+        if (inputSumFactor == 0)
+        {
+            return weightChannels;
+        }
+
+        if (exact is null || weightChannels < 2)
+        {
+            throw new GraphException($"an input-sum factor ({inputSumFactor}) needs the exact form and a row of ones after at least one weight row");
+        }
+
+        return weightChannels - 1;
+    }
 
     /// <summary>True when the requantization input holds the multiply form's rows rather than shifts.</summary>
     public static bool IsMultiplyForm(Shape requant) => requant.Rank == 2;

@@ -1,0 +1,64 @@
+using Vta.Compiler.Cpu;
+using Vta.Compiler.Graphs;
+using Vta.Compiler.Models;
+using Vta.Compiler.Tests.Passes;
+using Vta.Hardware.Config;
+using Vta.Runtime.Devices;
+
+namespace Vta.Compiler.Tests.Models;
+
+/// <summary>
+/// The exact form of uint8 weights whose zero point is far from 128 (w − zw spans 9 bits): VTA multiplies by w − 128 and
+/// sums the input in one more channel of ones; the host adds (128 − zw) times that sum. A conv (32 outputs, so the sum
+/// channel takes a block of its own) and a matmul (20 units: it fits in the padded block) must give ONNX Runtime's
+/// arithmetic bit for bit, at two block sizes and with batch 2.
+/// </summary>
+public class ExactUint8WeightsTests
+{
+    [Theory]
+    [InlineData(0, 4)]
+    [InlineData(0, 5)]
+    [InlineData(1, 4)]
+    public void AConvAndAMatMulWithFarZeroPointsGiveTheModelsOwnOutput(int logBatch, int logBlock)
+    {
+        Graph source = Net(batch: 1 << logBatch);
+        VtaConfig config = VtaConfig.Create(logBatch: logBatch, logBlock: logBlock);
+        CompiledModel m = ModelCompiler.Compile(source, config, new ModelCompileOptions { Requantization = RequantMode.Exact });
+        Assert.Empty(m.Notes);
+        Assert.Equal(2, m.VtaLayers.Count);
+        Assert.All(m.VtaLayers, l => Assert.NotEqual(0, l.InputSumFactor));
+        Assert.Equal(128 - 40, m.VtaLayers.Single(l => l.Node.Op is VtaConv2d).InputSumFactor);
+
+        var inputs = new Dictionary<string, Tensor> { ["x"] = QLinearTestGraphs.RandomInput(3, uint8: true, source.TypeOf("x").Shape) };
+        using var device = new SimDevice(config);
+        ModelRunResult run = m.Run(device, inputs, new ModelRunOptions { KeepValues = true });
+        Dictionary<string, Tensor> own = ReferenceExecutor.RunAll(source, inputs);
+        Dictionary<string, Tensor> plain = ReferenceExecutor.RunAll(m.Graph, inputs);
+        Assert.All(m.VtaLayers, l => Assert.Equal(plain[l.Node.Output].As<sbyte>(), run.Values![l.Node.Output].As<sbyte>()));
+        Assert.Equal(own["c0"].ToInt32Values(), run.Values!["c0"].ToInt32Values());
+        Assert.Equal(own["y"].ToInt32Values(), run.Outputs["y"].ToInt32Values());
+        // Not a constant answer: the conv's outputs spread over many steps.
+        Assert.True(own["c0"].ToInt32Values().Distinct().Count() > 50);
+    }
+
+    /// <summary>x uint8 [N, 32, 6, 6] → conv 3×3 (uint8 weights, zero point 40) → pool → reshape → matmul [32, 20] (uint8 weights, zero point 200).</summary>
+    private static Graph Net(int batch)
+    {
+        var random = new Random(21);
+        GraphBuilder b = new("uint8-weights");
+        b.AddInput("x", new TensorType(DataType.UInt8, new Shape(batch, 32, 6, 6), Quantization.PerTensor(0.05f, 120)));
+        b.AddConstant("w0", Tensor.FromArray(new Shape(32, 32, 3, 3), UInt8Weights(random, 32 * 32 * 9), Quantization.PerTensor(0.004f, 40)));
+        b.AddConstant("b0", Tensor.FromArray(new Shape(32), Enumerable.Range(0, 32).Select(_ => random.Next(-5000, 5000)).ToArray()));
+        b.AddNode("conv0", new QLinearConv2d(Size2d.One, new Pads2d(1, 1, 1, 1), Size2d.One, 1, DataType.UInt8), ["x", "w0", "b0"], "c0",
+            Quantization.PerTensor(0.05f * 0.004f * 96 * 80 / 30, 130));
+        b.AddNode("pool", new QLinearGlobalAvgPool(DataType.UInt8), ["c0"], "p", Quantization.PerTensor(0.05f * 0.004f * 96 * 80 / 30 / 3, 128));
+        b.AddNode("reshape", new Reshape(new Shape(batch, 32)), ["p"], "r");
+        b.AddConstant("w1", Tensor.FromArray(new Shape(32, 20), UInt8Weights(random, 32 * 20), Quantization.PerTensor(0.004f, 200)));
+        b.AddNode("fc", new QLinearMatMul(DataType.UInt8), ["r", "w1"], "y", Quantization.PerTensor(0.05f * 0.004f * 96 * 80 / 30 / 3 * 0.004f * 80 * 6 / 30, 100));
+        b.AddOutput("y");
+        return b.Build();
+    }
+
+    /// <summary>Bytes over the whole uint8 range, so with a zero point far from 128 some w − zw leave int8.</summary>
+    private static byte[] UInt8Weights(Random random, int count) => [.. Enumerable.Range(0, count).Select(_ => (byte)random.Next(256))];
+}
