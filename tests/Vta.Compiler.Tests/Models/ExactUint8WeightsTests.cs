@@ -1,6 +1,8 @@
 using Vta.Compiler.Cpu;
 using Vta.Compiler.Graphs;
 using Vta.Compiler.Models;
+using Vta.Compiler.Packages;
+using Vta.Compiler.Programs;
 using Vta.Compiler.Tests.Passes;
 using Vta.Hardware.Config;
 using Vta.Runtime.Devices;
@@ -39,6 +41,31 @@ public class ExactUint8WeightsTests
         Assert.Equal(own["y"].ToInt32Values(), run.Outputs["y"].ToInt32Values());
         // Not a constant answer: the conv's outputs spread over many steps.
         Assert.True(own["c0"].ToInt32Values().Distinct().Count() > 50);
+    }
+
+    /// <summary>The planes' shape (one more channel block for the conv) survives a package.</summary>
+    [Fact]
+    public void APackageKeepsThePlanesShape()
+    {
+        Graph source = Net(batch: 1);
+        CompiledModel m = ModelCompiler.Compile(source, VtaConfig.Default, new ModelCompileOptions { Requantization = RequantMode.Exact });
+        Assert.Contains(m.Program.Steps.OfType<VtaProgramStep>(), s => s.PlanesShape is { } p && p.Channels > s.OutputShape.Channels);
+        string file = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".vtapkg");
+        VtaPackage loaded;
+        try
+        {
+            VtaPackage.FromModel(m, new PackageInfo("uint8", null, DateTimeOffset.UnixEpoch, "tests", "exact", m.Notes)).Save(file);
+            loaded = VtaPackage.Load(file);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        var inputs = new Dictionary<string, Tensor> { ["x"] = QLinearTestGraphs.RandomInput(4, uint8: true, source.TypeOf("x").Shape) };
+        using var device = new SimDevice(VtaConfig.Default);
+        using var bound = new BoundProgram(loaded.Program, loaded.Graph, device);
+        Assert.Equal(ReferenceExecutor.Run(source, inputs)["y"].ToInt32Values(), bound.Run(inputs).Outputs["y"].ToInt32Values());
     }
 
     /// <summary>x uint8 [N, 32, 6, 6] → conv 3×3 (uint8 weights, zero point 40) → pool → reshape → matmul [32, 20] (uint8 weights, zero point 200).</summary>
