@@ -35,6 +35,7 @@ public sealed class BehavioralSimulator : SimulatorBase
     public void Run(IReadOnlyList<Instruction> program)
     {
         ProgramReader.Validate(program, Core);
+        Core.AccessObserver?.BeginRun(program);
         new TaskPipeline(DependencyQueueDepth).Run(program, Core.ExecuteValidated);
     }
 }

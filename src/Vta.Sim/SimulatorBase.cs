@@ -1,5 +1,6 @@
 using Vta.Hardware.Config;
 using Vta.Hardware.Isa;
+using Vta.Sim.Races;
 
 namespace Vta.Sim;
 
@@ -37,6 +38,13 @@ public abstract class SimulatorBase
     {
         get => Core.Semantics;
         set => Core.Semantics = value;
+    }
+
+    /// <summary>Sees every instruction's SRAM accesses, for example a <see cref="RaceChecker"/> (null by default).</summary>
+    public ISramAccessObserver? AccessObserver
+    {
+        get => Core.AccessObserver;
+        set => Core.AccessObserver = value;
     }
 
     /// <summary>TVM's kSkipExec: count (and time) without moving data.</summary>

@@ -82,6 +82,11 @@ public sealed partial class VtaCore
             default:
                 throw new VtaSimException($"unknown instruction kind {insn.GetType().Name}", index);
         }
+
+        if (AccessObserver is { } observer)
+        {
+            ReportAccesses(observer, insn, index);
+        }
     }
 
     /// <summary>Checks everything that does not depend on SRAM contents (fields, memory types, static SRAM ranges).</summary>

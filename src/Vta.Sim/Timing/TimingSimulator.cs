@@ -46,6 +46,7 @@ public sealed class TimingSimulator : SimulatorBase
     public TimingReport Run(IReadOnlyList<Instruction> program, long insnAddr = 0)
     {
         ProgramReader.Validate(program, Core);
+        Core.AccessObserver?.BeginRun(program);
         var cost = new CostModel(Config, _parameters, Core.Bases, Core.Semantics);
         var report = new TimingScheduler(cost).Run(program, Core.ExecuteValidated, insnAddr, out var trace);
         LastReport = report;
