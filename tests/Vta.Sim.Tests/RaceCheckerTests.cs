@@ -159,6 +159,27 @@ public class RaceCheckerTests
         Assert.Equal((SramAccess.Write, SramAccess.Read), (race.Earlier.Kind, race.Later.Kind));
     }
 
+    /// <summary>The bitstream's reset GEMM reads INP/WGT only for OUT's old_acc + dot: reported on request only.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AResetGemmsOperandReadsCountOnlyOnRequest(bool strict)
+    {
+        var h = new SimHarness();
+        h.Sim.Semantics = OutSemantics.Hardware;
+        var checker = new RaceChecker(h.Config) { CheckResetOperandReads = strict };
+        h.Sim.AccessObserver = checker;
+        uint inp = h.Put(new sbyte[h.Config.InpElemBytes]);
+        uint uops = h.PutUops(new Uop(0, 0, 0));
+        h.Sim.Run([
+            SimHarness.Load(MemoryType.Inp, 0, h.Elem(inp, MemoryType.Inp), 1, 1),
+            SimHarness.Load(MemoryType.Uop, 0, h.Elem(uops, MemoryType.Uop), 1, 1),
+            SimHarness.Gemm(0, 1, reset: true),
+            SimHarness.Finish(),
+        ]);
+        Assert.Equal(strict ? 1 : 0, checker.RaceCount);
+    }
+
     [Fact]
     public void TheTimingSimulatorReportsTheSameRace()
     {
