@@ -32,7 +32,8 @@ public class ExactUint8WeightsTests
         Assert.Equal(128 - 40, m.VtaLayers.Single(l => l.Node.Op is VtaConv2d).InputSumFactor);
 
         var inputs = new Dictionary<string, Tensor> { ["x"] = QLinearTestGraphs.RandomInput(3, uint8: true, source.TypeOf("x").Shape) };
-        using var device = new SimDevice(config);
+        // Also under the race checker: every plane store and input-sum channel is ordered by its tokens.
+        using var device = new SimDevice(config) { CheckRaces = true };
         ModelRunResult run = m.Run(device, inputs, new ModelRunOptions { KeepValues = true });
         Dictionary<string, Tensor> own = ReferenceExecutor.RunAll(source, inputs);
         Dictionary<string, Tensor> plain = ReferenceExecutor.RunAll(m.Graph, inputs);
