@@ -6,6 +6,29 @@ namespace Vta.Cli.Tests;
 
 public class TuneCommandTests
 {
+    /// <summary>
+    /// A model is tuned as compile builds it (the same --requant, auto by default), so every VTA layer compile makes has a
+    /// record: ResNet-8's exact layers store three planes, a different key from the on-VTA form's.
+    /// </summary>
+    [Theory]
+    [InlineData("auto", Compiler.Models.RequantMode.Auto)]
+    [InlineData("vta", Compiler.Models.RequantMode.Vta)]
+    public void AModelsRecordsMatchTheLayersCompileMakes(string requant, Compiler.Models.RequantMode mode)
+    {
+        using var dir = new TempDir();
+        string model = ClassifyTestModels.PathOf(ClassifyTestModels.ResNet8);
+        string records = dir.File("r.json");
+        var (code, _, stderr) = Cli.Run("tune", model, "--trials", "1", "--requant", requant, "--output", records, "--config", dir.Config(VtaConfig.Default));
+        Assert.True(code == 0, stderr);
+
+        HashSet<string> keys = [.. TuningRecords.Load(records).Records.Select(r => r.Key)];
+        var compiled = Compiler.Models.ModelCompiler.Compile(Frontend.ModelLoader.Load(model), VtaConfig.Default,
+            new Compiler.Models.ModelCompileOptions { Requantization = mode });
+        Assert.Equal(10, compiled.VtaLayers.Count);
+        Assert.All(compiled.VtaLayers, l => Assert.Contains(WorkloadKey.Of(l.Plan.Problem, l.Plan.Epilogue), keys));
+        Assert.Equal(mode == Compiler.Models.RequantMode.Auto, keys.All(k => k.EndsWith(" planes3", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void TuneWritesRecordsAndPrintsJson()
     {

@@ -38,9 +38,10 @@ internal static class TuneCommand
         var jobs = new Option<int>("--jobs") { Description = "Tilings timed at once (default: every core)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var config = CliOptions.Config();
         var json = CliOptions.Json();
+        var requant = CliOptions.Requant();
         var command = new Command("tune", "Tune each VTA layer's tiling on the timing simulator and write tuning records")
         {
-            model, trials, seed, output, jobs, config, json,
+            model, trials, seed, output, jobs, requant, config, json,
         };
         command.Subcommands.Add(CreateBuffering(context));
         command.SetAction(parse =>
@@ -55,7 +56,8 @@ internal static class TuneCommand
             }
 
             var c = CliOptions.ResolveConfig(parse, config);
-            var tasks = Tasks(name, c);
+            // A model's layers as compile makes them (the same --requant), so that the records match its layers.
+            var tasks = Tasks(name, c, CliOptions.RequantModeOf(parse.GetValue(requant), quantizedHere: false));
             var options = new TuningOptions { Trials = parse.GetValue(trials), Seed = parse.GetValue(seed), MaxDegreeOfParallelism = Math.Max(1, parse.GetValue(jobs)) };
             var result = RunWithProgress(context, new TilingTuner(c, options), tasks);
             result.ToRecords(name).Save(path);
@@ -85,12 +87,13 @@ internal static class TuneCommand
         var model = ModelArgument();
         var config = CliOptions.Config();
         var json = CliOptions.Json();
-        var command = new Command("buffering", "GEMM utilization of each layer serial, with one ACC buffer and with two (double buffering)") { model, config, json };
+        var requant = CliOptions.Requant();
+        var command = new Command("buffering", "GEMM utilization of each layer serial, with one ACC buffer and with two (double buffering)") { model, requant, config, json };
         command.SetAction(parse =>
         {
             string name = parse.GetValue(model)!;
             var c = CliOptions.ResolveConfig(parse, config);
-            var rows = BufferingStudy.Run(Tasks(name, c), c);
+            var rows = BufferingStudy.Run(Tasks(name, c, CliOptions.RequantModeOf(parse.GetValue(requant), quantizedHere: false)), c);
             if (parse.GetValue(json))
             {
                 context.WriteJson(BufferingJson(name, c, rows));
@@ -113,7 +116,7 @@ internal static class TuneCommand
     }
 
     /// <summary>A model's VTA layers (compiled with the default policy) or an operator set's conv-family workloads.</summary>
-    private static IReadOnlyList<TuningTask> Tasks(string name, VtaConfig config)
+    private static IReadOnlyList<TuningTask> Tasks(string name, VtaConfig config, RequantMode requant)
     {
         bool isModel = name.StartsWith("zoo:", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
             || name.EndsWith(".tflite", StringComparison.OrdinalIgnoreCase);
@@ -134,7 +137,7 @@ internal static class TuneCommand
             throw new InvalidDataException(e.Message, e);
         }
 
-        var tasks = TuningTasks.FromModel(ModelCompiler.Compile(graph, config));
+        var tasks = TuningTasks.FromModel(ModelCompiler.Compile(graph, config, new ModelCompileOptions { Requantization = requant }));
         return tasks.Count > 0
             ? tasks
             : throw new InvalidDataException($"{name}: no layer runs on VTA at {config.Model}, so there is nothing to tune "
