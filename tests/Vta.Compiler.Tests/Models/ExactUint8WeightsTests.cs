@@ -1,3 +1,5 @@
+using System.IO.Compression;
+using System.Text.Json.Nodes;
 using Vta.Compiler.Cpu;
 using Vta.Compiler.Graphs;
 using Vta.Compiler.Models;
@@ -67,6 +69,47 @@ public class ExactUint8WeightsTests
         using var device = new SimDevice(VtaConfig.Default);
         using var bound = new BoundProgram(loaded.Program, loaded.Graph, device);
         Assert.Equal(ReferenceExecutor.Run(source, inputs)["y"].ToInt32Values(), bound.Run(inputs).Outputs["y"].ToInt32Values());
+    }
+
+    /// <summary>A package whose planes fields are damaged is refused, naming the file and what is wrong.</summary>
+    [Theory]
+    [InlineData("planes", "9", "9 output planes")]
+    [InlineData("planes_offset", "-5", "outside the activation space")]
+    [InlineData("planes_shape.channels", "16", "do not hold the output")]
+    public void ADamagedPlanesFieldIsRefused(string field, string value, string expected)
+    {
+        CompiledModel m = ModelCompiler.Compile(Net(batch: 1), VtaConfig.Default, new ModelCompileOptions { Requantization = RequantMode.Exact });
+        string file = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".vtapkg");
+        try
+        {
+            VtaPackage.FromModel(m, new PackageInfo("uint8", null, DateTimeOffset.UnixEpoch, "tests", "exact", m.Notes)).Save(file);
+            using (ZipArchive zip = ZipFile.Open(file, ZipArchiveMode.Update))
+            {
+                ZipArchiveEntry entry = zip.GetEntry("manifest.json")!;
+                JsonNode manifest;
+                using (Stream r = entry.Open())
+                {
+                    manifest = JsonNode.Parse(r)!;
+                }
+
+                JsonNode step = manifest["program"]!["steps"]!.AsArray().First(s => s!["planes_shape"] is JsonObject)!;
+                string[] path = field.Split('.');
+                JsonNode parent = path.Length == 1 ? step : step[path[0]]!;
+                parent[path[^1]] = long.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+                entry.Delete();
+                using Stream w = zip.CreateEntry("manifest.json").Open();
+                using var writer = new System.Text.Json.Utf8JsonWriter(w);
+                manifest.WriteTo(writer);
+            }
+
+            var e = Assert.Throws<PackageFormatException>(() => VtaPackage.Load(file));
+            Assert.Contains(Path.GetFileName(file), e.Message, StringComparison.Ordinal);
+            Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     /// <summary>x uint8 [N, 32, 6, 6] → conv 3×3 (uint8 weights, zero point 40) → pool → reshape → matmul [32, 20] (uint8 weights, zero point 200).</summary>
