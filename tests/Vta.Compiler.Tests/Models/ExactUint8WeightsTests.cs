@@ -46,6 +46,22 @@ public class ExactUint8WeightsTests
         Assert.True(own["c0"].ToInt32Values().Distinct().Count() > 50);
     }
 
+    /// <summary>An exact layer kept on the CPU (--cpu-nodes) runs its input-sum form in the reference kernels: the same output.</summary>
+    [Fact]
+    public void AnExactLayerKeptOnTheCpuGivesTheSameOutput()
+    {
+        Graph source = Net(batch: 1);
+        var options = new ModelCompileOptions { Requantization = RequantMode.Exact, ForceCpu = ["conv0"] };
+        CompiledModel m = ModelCompiler.Compile(source, VtaConfig.Default, options);
+        VtaLayer only = Assert.Single(m.VtaLayers);
+        Assert.Equal("fc", only.Node.Name);
+        Assert.Contains(m.Graph.Nodes, n => n.Name == "conv0" && n.Op is VtaConv2d { Target: ExecutionTarget.Cpu, InputSumFactor: not 0 });
+
+        var inputs = new Dictionary<string, Tensor> { ["x"] = QLinearTestGraphs.RandomInput(5, uint8: true, source.TypeOf("x").Shape) };
+        using var device = new SimDevice(VtaConfig.Default);
+        Assert.Equal(ReferenceExecutor.Run(source, inputs)["y"].ToInt32Values(), m.Run(device, inputs).Outputs["y"].ToInt32Values());
+    }
+
     /// <summary>The planes' shape (one more channel block for the conv) survives a package.</summary>
     [Fact]
     public void APackageKeepsThePlanesShape()
