@@ -170,7 +170,7 @@ public sealed class VtaLayer
             PackedLayout.PackBias(biasValues, config.Batch, config.BlockOut), packedVectors, planes) { Sums = sums };
     }
 
-    /// <summary>Planes for the largest |Σ x·w + bias| any int8 input can give (|x| ≤ 128).</summary>
+    /// <summary>Planes for the largest |Σ x·w + bias| any int8 input can give (|x| ≤ 128), at least 2.</summary>
     private static int ExactPlanes(Node node, sbyte[] w, int[] b)
     {
         int perChannel = w.Length / b.Length;
@@ -186,8 +186,10 @@ public sealed class VtaLayer
             worst = Math.Max(worst, sum);
         }
 
+        // At least two, even for sums that would fit one byte (all-zero weights): one plane is the VTA forms' int8 output,
+        // which the program does not finish on the host.
         int planes = ExactRequantization.PlanesFor(worst);
-        return planes > 0 ? planes : throw new VtaCompileException(node.Name, $"sums up to {worst} do not fit the int32 accumulator");
+        return planes > 0 ? Math.Max(2, planes) : throw new VtaCompileException(node.Name, $"sums up to {worst} do not fit the int32 accumulator");
     }
 
     /// <summary>

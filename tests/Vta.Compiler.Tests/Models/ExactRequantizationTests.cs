@@ -113,6 +113,27 @@ public class ExactRequantizationTests(ITestOutputHelper output)
         Assert.Equal(c.Original.ToInt32Values(), bound.Run(c.Inputs).Outputs[c.Source.Outputs[0]].ToInt32Values());
     }
 
+    /// <summary>A layer whose sums fit one byte (zero weights, a small bias) still stores two planes and is finished on the host.</summary>
+    [Fact]
+    public void SumsThatFitOneByteStillTakeTwoPlanes()
+    {
+        GraphBuilder b = new("zero-weights");
+        b.AddInput("x", new TensorType(DataType.Int8, new Shape(1, 16, 4, 4), Quantization.PerTensor(0.05f, -3)));
+        b.AddConstant("w", Tensor.FromArray(new Shape(16, 16, 1, 1), new sbyte[256], Quantization.PerTensor(0.01f, 0)));
+        b.AddConstant("b", Tensor.FromArray(new Shape(16), Enumerable.Range(0, 16).Select(i => (i * 13) - 100).ToArray()));
+        b.AddNode("conv", new QLinearConv2d(Size2d.One, Pads2d.Zero, Size2d.One, 1, DataType.Int8), ["x", "w", "b"], "y", Quantization.PerTensor(0.002f, 4));
+        b.AddOutput("y");
+        Graph source = b.Build();
+        CompiledModel m = ModelCompiler.Compile(source, VtaConfig.Default, Exact);
+        Assert.Equal(2, Assert.Single(m.VtaLayers).Planes);
+
+        var inputs = new Dictionary<string, Tensor> { ["x"] = Tensor.FromArray(new Shape(1, 16, 4, 4), Enumerable.Range(0, 256).Select(i => (sbyte)(i - 128)).ToArray()) };
+        using var device = new SimDevice(VtaConfig.Default);
+        int[] own = ReferenceExecutor.Run(source, inputs)["y"].ToInt32Values();
+        Assert.Equal(own, m.Run(device, inputs).Outputs["y"].ToInt32Values());
+        Assert.True(own.Distinct().Count() > 8, "the bias gives the channels different outputs");
+    }
+
     private static InferenceSession OrtSession(string path)
     {
         using var options = new SessionOptions();
