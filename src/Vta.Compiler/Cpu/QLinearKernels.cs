@@ -122,7 +122,7 @@ internal static class QLinearKernels
     }
 
     /// <summary>ORT's per-channel output scales: (sx * sw[c]) / sy, each step in float32.</summary>
-    private static float[] OutputScales(float inputScale, Quantization weightQ, float outputScale, int channels)
+    internal static float[] OutputScales(float inputScale, Quantization weightQ, float outputScale, int channels)
     {
         float[] scales = new float[channels];
         for (int c = 0; c < channels; c++)

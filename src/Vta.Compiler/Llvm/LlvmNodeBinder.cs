@@ -66,12 +66,7 @@ internal static class LlvmNodeBinder
 
                 break;
             case QLinearMatMul when HasConst(1) && In(0).Rank == 2:
-                PreparedQLinearMatMul? matmul = PreparedQLinearMatMul.TryCreate(In(0), Const(1)!, outType, out reason);
-                if (matmul is not null)
-                {
-                    (kernel, name) = (inputs => matmul.Run(inputs[0]), matmul.Compiled.Symbol);
-                }
-
+                unary = PreparedQLinearMatMul.TryCreate(In(0), Const(1)!, outType, out reason);
                 break;
             default:
                 reason = node.Op is Conv2d or DepthwiseConv2d or Dense or BatchNorm or QLinearMatMul or QLinearConv2d

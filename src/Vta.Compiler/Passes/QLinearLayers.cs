@@ -125,7 +125,7 @@ internal static class QLinearLayers
 
     /// <summary>ONNX Runtime's own requantization of the layer (a folded Gemm bias has none: its add rounds once more).</summary>
     private static ExactRequant OnnxExact(float inputScale, Quantization weightQ, float outputScale, int channels) =>
-        new(Quant.ExactRequantKind.OnnxFloat, Quant.ExactRequantization.OnnxRows(inputScale, weightQ.ScaleAt, outputScale, channels));
+        new(Quant.ExactRequantKind.OnnxFloat, Quant.ExactRequantization.OnnxRows(inputScale, weightQ, outputScale, channels));
 
     private static double[] Multipliers(float inputScale, Quantization weightQ, float outputScale, int channels)
     {

@@ -26,18 +26,9 @@ public static class ExactRequantization
     /// <summary>Rows of parameters per channel for <paramref name="kind"/>.</summary>
     public static int Rows(ExactRequantKind kind) => kind == ExactRequantKind.OnnxFloat ? 1 : 2;
 
-    /// <summary>ONNX Runtime's per-channel scales, (s_x · s_w,c) / s_y with each step in float32, as one row of float bits.</summary>
-    public static int[] OnnxRows(float inputScale, Func<int, float> weightScale, float outputScale, int channels)
-    {
-        var rows = new int[channels];
-        for (int c = 0; c < channels; c++)
-        {
-            float product = inputScale * weightScale(c);
-            rows[c] = BitConverter.SingleToInt32Bits(product / outputScale);
-        }
-
-        return rows;
-    }
+    /// <summary>ONNX Runtime's per-channel scales (<see cref="QLinearKernels.OutputScales"/>) as one row of float bits.</summary>
+    public static int[] OnnxRows(float inputScale, Graphs.Quantization weightQ, float outputScale, int channels) =>
+        [.. QLinearKernels.OutputScales(inputScale, weightQ, outputScale, channels).Select(BitConverter.SingleToInt32Bits)];
 
     /// <summary>TFLite's fixed-point multipliers and shifts of the real multipliers, as two rows.</summary>
     public static int[] TfliteRows(IReadOnlyList<double> realMultipliers)

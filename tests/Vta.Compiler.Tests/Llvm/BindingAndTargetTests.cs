@@ -57,7 +57,7 @@ public sealed class BindingAndTargetTests
     {
         LlvmFact.SkipUnlessAvailable();
         // A shape no other test uses, so this test alone decides whether it was compiled before.
-        RequantizeKernel first = new(12_345, true, false), again = new(12_345, true, false);
+        QLinearMatMulKernel first = new(12_345, 3, 5, true, false), again = new(12_345, 3, 5, true, false);
         CompiledKernel a = KernelCache.Get(first);
         int compilations = KernelCache.Compilations, diskHits = KernelCache.DiskHits;
         CompiledKernel b = KernelCache.Get(again);
@@ -65,7 +65,7 @@ public sealed class BindingAndTargetTests
         Assert.Equal(compilations, KernelCache.Compilations);
         Assert.Equal(diskHits, KernelCache.DiskHits);
         Assert.True(KernelCache.Contains(again));
-        Assert.NotEqual(first.Key, new RequantizeKernel(12_346, true, false).Key);
+        Assert.NotEqual(first.Key, new QLinearMatMulKernel(12_346, 3, 5, true, false).Key);
     }
 
     [Fact]

@@ -28,9 +28,6 @@ public enum ElementwiseOp
     /// <summary>scale · (q − zero point) in float.</summary>
     Dequantize,
 
-    /// <summary>TFLite requantize between 8-bit types, per tensor.</summary>
-    Requantize,
-
     /// <summary>y = a + k mod 256 on the bit patterns (a requantize between int8 and uint8 that only moves the zero point by 128).</summary>
     WrapAdd,
 
@@ -89,7 +86,6 @@ public sealed class ElementwiseKernel(ElementwiseOp op, KernelElement a, KernelE
             ElementwiseOp.FloatClamp => i => Clamp(m, m.Load(a, i)),
             ElementwiseOp.Quantize or ElementwiseOp.QuantizeLinear => Quantize(m, a, I, F),
             ElementwiseOp.Dequantize => Dequantize(m, a, I, F),
-            ElementwiseOp.Requantize => Requantize(m, a, I),
             ElementwiseOp.WrapAdd => WrapAdd(m, a, I),
             ElementwiseOp.ClampedSum => ClampedSum(m, a, b, I),
             _ => throw new InvalidOperationException($"unknown element-wise op {Op}"),
@@ -152,18 +148,6 @@ public sealed class ElementwiseKernel(ElementwiseOp op, KernelElement a, KernelE
     {
         (IrValue scale, IrValue zp) = (f(0), p(1));
         return i => m.FMul(scale, m.SIToFP(m.Sub(LoadInt(m, a, A, AScalar, i), zp), m.F32));
-    }
-
-    private Func<IrValue, IrValue> Requantize(IrModule m, IrValue a, Func<int, IrValue> p)
-    {
-        (IrValue multiplier, IrValue shift, IrValue zi) = (p(1), p(2), p(3));
-        // As QuantizeKernels.Requantize: the output zero point is added and the clamp done in 64 bits.
-        (IrValue zo, IrValue lo, IrValue hi) = (m.SExt(p(4), m.I64), m.SExt(p(5), m.I64), m.SExt(p(6), m.I64));
-        return i =>
-        {
-            IrValue scaled = FixedPointIr.MultiplyByQuantizedMultiplier(m, m.Sub(LoadInt(m, a, A, AScalar, i), zi), multiplier, shift);
-            return m.Trunc(m.SClamp(m.Add(m.SExt(scaled, m.I64), zo), lo, hi), m.I8);
-        };
     }
 
     private static Func<IrValue, IrValue> WrapAdd(IrModule m, IrValue a, Func<int, IrValue> p)

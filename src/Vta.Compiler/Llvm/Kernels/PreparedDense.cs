@@ -51,7 +51,7 @@ public sealed class PreparedDense : PreparedKernel
                 wPacked[(i * units) + u] = checked((short)(wq[(u * k) + i] - wQ.ZeroPointAt(u)));
             }
             // As DenseKernel: per-tensor multipliers from the float product of the scales, per-channel ones from doubles.
-            double real = wQ.IsPerChannel ? (double)xQ.Scale * wQ.ScaleAt(u) / outQ.Scale : (double)(xQ.Scale * wQ.Scale) / outQ.Scale;
+            double real = FixedPoint.RealMultiplier(xQ.Scale, wQ.ScaleAt(u), outQ.Scale, floatProduct: !wQ.IsPerChannel);
             (p[units + u], p[(2 * units) + u]) = FixedPoint.QuantizeMultiplier(real);
             p[u] = b?[u] ?? 0;
         }

@@ -48,9 +48,7 @@ public sealed class PreparedDepthwiseConvQ8 : PreparedKernel
                 packed[(t * channels) + c] = checked((short)(k[(c * taps) + t] - weightQ.ZeroPointAt(c)));
             }
             // As ConvKernel: uint8 models use TFLite's legacy float product of the scales, int8 ones doubles.
-            double real = data.DType == DataType.UInt8
-                ? (double)(dataQ.Scale * weightQ.ScaleAt(c)) / outQ.Scale
-                : (double)dataQ.Scale * weightQ.ScaleAt(c) / outQ.Scale;
+            double real = FixedPoint.RealMultiplier(dataQ.Scale, weightQ.ScaleAt(c), outQ.Scale, floatProduct: data.DType == DataType.UInt8);
             (parameters[channels + c], parameters[(2 * channels) + c]) = FixedPoint.QuantizeMultiplier(real);
             parameters[c] = b?[c] ?? 0;
         }

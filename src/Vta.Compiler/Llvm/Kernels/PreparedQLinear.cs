@@ -1,3 +1,4 @@
+using Vta.Compiler.Cpu;
 using Vta.Compiler.Graphs;
 
 namespace Vta.Compiler.Llvm.Kernels;
@@ -31,15 +32,13 @@ public sealed class PreparedQLinearDepthwise : PreparedKernel
         Quantization xq = data.Quant!, wq = weights.Quant!, yq = outType.Quant!;
         int kh = weights.Shape[2], kw = weights.Shape[3], taps = kh * kw;
         int[] w = weights.ToInt32Values();
-        float[] scales = new float[channels];
+        float[] scales = QLinearKernels.OutputScales(xq.Scale, wq, yq.Scale, channels);
         for (int c = 0; c < channels; c++)
         {
             for (int t = 0; t < taps; t++)
             {
                 w[(c * taps) + t] -= wq.ZeroPointAt(c);
             }
-            float product = xq.Scale * wq.ScaleAt(c);
-            scales[c] = product / yq.Scale;
         }
         WindowGeometry g = new(data.Shape[2], data.Shape[3], kh, kw, op.Strides.H, op.Strides.W, op.Dilations.H, op.Dilations.W,
             op.Pads.Top, op.Pads.Left, outType.Shape[2], outType.Shape[3]);

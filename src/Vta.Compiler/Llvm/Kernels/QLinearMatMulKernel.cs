@@ -1,3 +1,4 @@
+using Vta.Compiler.Cpu;
 using Vta.Compiler.Graphs;
 
 namespace Vta.Compiler.Llvm.Kernels;
@@ -47,9 +48,8 @@ public sealed class QLinearMatMulKernel(int rows, int depth, int columns, bool i
             m.For(0, Columns, n =>
             {
                 IrValue v = m.FMul(m.SIToFP(m.Load(acc, n), m.F32), m.Load(scales, n));
-                IrValue rounded = m.FClamp(m.Call("llvm.rint.f32", m.F32, v), lo, hi);
-                IrValue safe = m.Select(m.FCmp(FloatCompare.Uno, v, v), m.FClamp(m.F32Const(0), lo, hi), rounded);
-                m.Store(m.Trunc(m.Add(m.FPToSI(safe, m.I32), zy), m.I8), y, m.AddNsw(m.MulNsw(r, m.I64Const(Columns)), n));
+                IrValue rounded = ElementwiseKernel.RoundToInt(m, "llvm.rint.f32", v, lo, hi);
+                m.Store(m.Trunc(m.Add(rounded, zy), m.I8), y, m.AddNsw(m.MulNsw(r, m.I64Const(Columns)), n));
             });
         });
         m.EndFunction();
@@ -81,7 +81,6 @@ public sealed class PreparedQLinearMatMul : PreparedKernel
         int k = weights.Shape[0], n = weights.Shape[1], rows = data.Shape.ElementCount / k;
         int[] wv = weights.ToInt32Values();
         short[] centred = new short[wv.Length];
-        float[] scales = new float[n];
         for (int i = 0; i < k; i++)
         {
             for (int j = 0; j < n; j++)
@@ -90,12 +89,7 @@ public sealed class PreparedQLinearMatMul : PreparedKernel
             }
         }
 
-        for (int j = 0; j < n; j++)
-        {
-            // As QLinearKernels.OutputScales: (sx · sw[j]) / sy, each step in float.
-            float product = xq.Scale * wq.ScaleAt(j);
-            scales[j] = product / yq.Scale;
-        }
+        float[] scales = QLinearKernels.OutputScales(xq.Scale, wq, yq.Scale, n);
 
         var definition = new QLinearMatMulKernel(rows, k, n, data.DType == DataType.Int8, outType.DType == DataType.Int8);
         return new PreparedQLinearMatMul(definition, outType, centred, scales,
