@@ -17,6 +17,9 @@ public sealed class SimCounters
 
     public long AluCounter { get; set; }
 
+    /// <summary>Every byte moved between DRAM and the SRAM buffers: the four loads and the store.</summary>
+    public long DramBytes => InpLoadNbytes + WgtLoadNbytes + AccLoadNbytes + UopLoadNbytes + OutStoreNbytes;
+
     public void Clear()
     {
         InpLoadNbytes = 0;

@@ -73,7 +73,7 @@ internal static class CompileCommand
                 context.Err.WriteLine($"vta: warning: no layer of {source} runs on VTA (the whole model is on the CPU)");
             }
 
-            var info = new PackageInfo(imported.Name, Zoo(source) ? source : Path.GetFileName(source), DateTimeOffset.UtcNow, CliApp.ToolVersion,
+            var info = new PackageInfo(imported.Name, Compiler.ModelZoo.Zoo.IsZooName(source) ? source : Path.GetFileName(source), DateTimeOffset.UtcNow, CliApp.ToolVersion,
                 quantization ?? $"pre-quantized, {compiled.Requantization.Name()} requantization", compiled.Notes);
             // Built before anything is written, so a bad --target leaves no package behind.
             byte[]? cpuObject = parse.GetValue(target) is { } triple ? CpuObject(compiled, triple) : null;
@@ -131,8 +131,6 @@ internal static class CompileCommand
             throw new FormatException($"--target {triple}: {e.Message}", e);
         }
     }
-
-    private static bool Zoo(string source) => source.StartsWith(Compiler.ModelZoo.Zoo.Prefix, StringComparison.OrdinalIgnoreCase);
 
     private static Summary Summarize(VtaPackage p, string path) => new(
         path,

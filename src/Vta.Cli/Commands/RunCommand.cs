@@ -66,7 +66,7 @@ internal static class RunCommand
             else
             {
                 ICpuBackend backend = CpuBackends.Create(parse.GetValue(cpuBackend)!, context.Err.WriteLine);
-                IPreparedCpu cpu = CpuBackends.PrepareFor(pkg.Graph, backend, () => CompiledModel.CpuNodesOf(pkg.Graph));
+                IPreparedCpu cpu = CpuBackends.PrepareFor(pkg.Graph, backend);
                 using IVtaDevice dev = DeviceOption.Open(spec, pkg.Config, context.Err);
                 using (var bound = new BoundProgram(pkg.Program, pkg.Graph, dev))
                 {

@@ -93,8 +93,7 @@ internal static class SweepCommand
     /// <summary>A model (zoo:NAME, .onnx, .tflite; float models quantized with TVM's scheme) or an operator set.</summary>
     private static ISweepTarget ResolveTarget(string name, CliContext context)
     {
-        bool model = name.StartsWith("zoo:", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
-            || name.EndsWith(".tflite", StringComparison.OrdinalIgnoreCase);
+        bool model = SweepTargets.IsModelName(name);
         if (!model)
         {
             return SweepTargets.Resolve(name);

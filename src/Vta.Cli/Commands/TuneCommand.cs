@@ -118,8 +118,7 @@ internal static class TuneCommand
     /// <summary>A model's VTA layers (compiled with the default policy) or an operator set's conv-family workloads.</summary>
     private static IReadOnlyList<TuningTask> Tasks(string name, VtaConfig config, RequantMode requant)
     {
-        bool isModel = name.StartsWith("zoo:", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
-            || name.EndsWith(".tflite", StringComparison.OrdinalIgnoreCase);
+        bool isModel = SweepTargets.IsModelName(name);
         if (!isModel)
         {
             return SweepTargets.Resolve(name) is WorkloadSetTarget set

@@ -41,14 +41,14 @@ public static class CpuBackends
     }
 
     /// <summary>
-    /// <paramref name="backend"/> prepared for the CPU nodes of <paramref name="graph"/>, once per (graph, back end) for the
-    /// life of the graph: the second request returns the same instance.
+    /// <paramref name="backend"/> prepared for the CPU nodes of <paramref name="graph"/> (<see cref="Models.CompiledModel.CpuNodesOf"/>),
+    /// once per (graph, back end) for the life of the graph: the second request returns the same instance.
     /// </summary>
-    public static IPreparedCpu PrepareFor(Graph graph, ICpuBackend backend, Func<IEnumerable<Node>> cpuNodes)
+    public static IPreparedCpu PrepareFor(Graph graph, ICpuBackend backend)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(backend);
         var perGraph = s_prepared.GetValue(graph, _ => new ConcurrentDictionary<ICpuBackend, Lazy<IPreparedCpu>>());
-        return perGraph.GetOrAdd(backend, b => new Lazy<IPreparedCpu>(() => b.Prepare(graph, cpuNodes()))).Value;
+        return perGraph.GetOrAdd(backend, b => new Lazy<IPreparedCpu>(() => b.Prepare(graph, Models.CompiledModel.CpuNodesOf(graph)))).Value;
     }
 }

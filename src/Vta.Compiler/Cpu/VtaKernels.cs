@@ -22,7 +22,7 @@ internal static class VtaKernels
         }
         Conv2d raw = new(op.Strides, pads, Size2d.One, op.Groups, FusedActivation.None, op.Layout, KernelLayout.Oihw, DataType.Int32);
         int axis = op.Layout.ChannelAxis();
-        Shape sumsShape = WithChannels(outType.Shape, axis, weights.Shape[0]);
+        Shape sumsShape = outType.Shape.WithDim(axis, weights.Shape[0]);
         Tensor acc = ConvKernel.Run(raw, x, Plain(weights), WithSumChannel(Plain(bias), weights.Shape[0]), new TensorType(DataType.Int32, sumsShape));
         int[] channel = Tensor.ChannelIndexOf(outType.Shape, axis);
         Tensor y = op.Exact is { } exact
@@ -46,20 +46,12 @@ internal static class VtaKernels
     public static Tensor Dense(VtaDense op, Tensor data, Tensor weights, Tensor bias, Tensor shifts, TensorType outType)
     {
         Dense raw = new(FusedActivation.None, DataType.Int32);
-        Shape sumsShape = WithChannels(outType.Shape, 1, weights.Shape[0]);
+        Shape sumsShape = outType.Shape.WithDim(1, weights.Shape[0]);
         Tensor acc = DenseKernel.Run(raw, Plain(data), Plain(weights), WithSumChannel(Plain(bias), weights.Shape[0]), new TensorType(DataType.Int32, sumsShape));
         int[] channel = Tensor.ChannelIndexOf(outType.Shape, 1);
         return op.Exact is { } exact
             ? FinishExact(exact, AddInputSum(acc.As<int>(), sumsShape, 1, op.InputSumFactor), channel, shifts, op.OutputZeroPoint, op.Min, op.Max, outType)
             : Finish(acc.As<int>(), channel, shifts, op.OutputZeroPoint, op.Min, op.Max, outType);
-    }
-
-    /// <summary>The shape with <paramref name="channels"/> along <paramref name="axis"/>.</summary>
-    private static Shape WithChannels(Shape shape, int axis, int channels)
-    {
-        int[] dims = [.. shape];
-        dims[axis] = channels;
-        return new Shape(dims);
     }
 
     /// <summary>The bias with a 0 for the input-sum channel when the weights carry one (one more row than the bias).</summary>

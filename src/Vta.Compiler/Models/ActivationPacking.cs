@@ -10,6 +10,9 @@ public readonly record struct PackedShape(int N, int Channels, int Height, int W
     public int ChannelBlocks => Channels / Block;
 
     public long Elements => (long)BatchBlocks * ChannelBlocks * Height * Width * Batch * Block;
+
+    /// <summary>The shape after spatial padding by <paramref name="pads"/>.</summary>
+    public PackedShape Padded(Pads2d pads) => this with { Height = Height + pads.Top + pads.Bottom, Width = Width + pads.Left + pads.Right };
 }
 
 /// <summary>
@@ -73,7 +76,7 @@ public static class ActivationPacking
     /// <summary>Pads H and W of packed data with <paramref name="value"/> (a zero point) on every channel and batch row.</summary>
     public static sbyte[] PadSpatial(ReadOnlySpan<sbyte> data, PackedShape packed, Pads2d pads, sbyte value, out PackedShape padded)
     {
-        padded = packed with { Height = packed.Height + pads.Top + pads.Bottom, Width = packed.Width + pads.Left + pads.Right };
+        padded = packed.Padded(pads);
         var dst = new sbyte[padded.Elements];
         Array.Fill(dst, value);
         int vector = packed.Batch * packed.Block;

@@ -52,11 +52,6 @@ public sealed class CompiledModel
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(inputs);
-        if (device.Config.Name != Config.Name)
-        {
-            throw new ArgumentException($"the model is compiled for {Config.Name}, the device is {device.Config.Name}", nameof(device));
-        }
-
         ModelProgram program = options?.Queue is null ? Program : ProgramBuilder.Build(this, options.Queue);
         using var bound = new BoundProgram(program, Graph, device);
         return bound.Run(inputs, options);
@@ -70,7 +65,7 @@ public sealed class CompiledModel
     /// instance). Pass it as <see cref="ModelRunOptions.PreparedCpu"/> to runs.
     /// </summary>
     public Vta.Compiler.Cpu.IPreparedCpu PrepareCpu(Vta.Compiler.Cpu.ICpuBackend backend) =>
-        Vta.Compiler.Cpu.CpuBackends.PrepareFor(Graph, backend, () => CpuNodesOf(Graph));
+        Vta.Compiler.Cpu.CpuBackends.PrepareFor(Graph, backend);
 
     /// <summary>The nodes of a partitioned graph that run on the CPU.</summary>
     public static IEnumerable<Node> CpuNodesOf(Graph graph) => graph.Nodes.Where(n => ModelCompiler.TargetOf(n) == ExecutionTarget.Cpu);

@@ -87,8 +87,7 @@ public static class ModelCompiler
 
     public static ExecutionTarget TargetOf(Node node) => node.Op switch
     {
-        VtaConv2d c => c.Target,
-        VtaDense d => d.Target,
+        IVtaLayerOp v => v.Target,
         _ => ExecutionTarget.Cpu,
     };
 

@@ -49,5 +49,5 @@ public sealed record ModelRunOptions
 
     /// <summary>The prepared CPU part a run of <paramref name="graph"/> uses.</summary>
     internal Vta.Compiler.Cpu.IPreparedCpu CpuFor(Graph graph) => PreparedCpu
-        ?? Vta.Compiler.Cpu.CpuBackends.PrepareFor(graph, CpuBackend ?? Vta.Compiler.Cpu.ManagedCpuBackend.Instance, () => CompiledModel.CpuNodesOf(graph));
+        ?? Vta.Compiler.Cpu.CpuBackends.PrepareFor(graph, CpuBackend ?? Vta.Compiler.Cpu.ManagedCpuBackend.Instance);
 }

@@ -21,9 +21,8 @@ namespace Vta.Compiler.Models;
 public sealed class VtaLayer
 {
     private VtaLayer(Node node, Workload workload, ConvPlan plan, PackedShape input, PackedShape output, Pads2d hostPadding, sbyte padValue,
-        sbyte[] weights, byte[] bias, byte[] shifts, int planes)
+        sbyte[] weights, byte[] bias, byte[] shifts)
     {
-        Planes = planes;
         Node = node;
         Workload = workload;
         Plan = plan;
@@ -64,7 +63,7 @@ public sealed class VtaLayer
     /// Byte planes of the accumulator the layer stores: 1 for the VTA forms (int8 output), 2 to 4 for the exact form,
     /// whose int32 sums the host requantizes (<see cref="ExactRequantization.FinishPacked"/>) into <see cref="Output"/>.
     /// </summary>
-    public int Planes { get; }
+    public int Planes => Plan.Epilogue.Planes;
 
     /// <summary>
     /// The packed shape of what VTA stores: <see cref="Output"/>, or for the exact form the int32 sums' planes each of
@@ -73,20 +72,7 @@ public sealed class VtaLayer
     public PackedShape Sums { get; private init; }
 
     /// <summary>The exact form's input-sum factor (128 − zw of uint8 weights), or 0.</summary>
-    public int InputSumFactor => Node.Op switch
-    {
-        VtaConv2d c => c.InputSumFactor,
-        VtaDense d => d.InputSumFactor,
-        _ => 0,
-    };
-
-    /// <summary>The exact form's requantization, or null when VTA's epilogue gives the int8 output itself.</summary>
-    public ExactRequantKind? Exact => Node.Op switch
-    {
-        VtaConv2d c => c.Exact,
-        VtaDense d => d.Exact,
-        _ => null,
-    };
+    public int InputSumFactor => ((IVtaLayerOp)Node.Op).InputSumFactor;
 
     /// <summary>The shortcut value added in the accumulator (packed like <see cref="Output"/>, widened to int32), or null.</summary>
     public string? Residual => Node.Op is VtaConv2d { Residual: not null } ? Node.Inputs[4] : null;
@@ -118,17 +104,10 @@ public sealed class VtaLayer
         {
             biasValues = [.. biasValues, .. new int[co - biasValues.Length]]; // the input-sum channel has no bias
         }
-        (int zo, int min, int max) = node.Op switch
-        {
-            VtaConv2d x => (x.OutputZeroPoint, x.Min, x.Max),
-            VtaDense x => (x.OutputZeroPoint, x.Min, x.Max),
-            _ => throw new ArgumentException($"node '{node.Name}' ({node.Op.Kind}) is not a VTA op", nameof(node)),
-        };
-        ExactRequantKind? exact = node.Op is VtaConv2d { Exact: { } ec } ? ec : node.Op is VtaDense { Exact: { } ed } ? ed : null;
-        int planes = exact is null ? 1 : ExactPlanes(node, weights.As<sbyte>(), biasValues);
-        (Epilogue epilogue, int[][] vectors) = exact is null
-            ? Requantization(node, requant, config, zo, min, max)
-            : (new Epilogue([new AddBias()]) { Planes = planes }, []);
+        IVtaLayerOp op = node.Op as IVtaLayerOp ?? throw new ArgumentException($"node '{node.Name}' ({node.Op.Kind}) is not a VTA op", nameof(node));
+        (Epilogue epilogue, int[][] vectors) = op.Exact is null
+            ? Requantization(node, requant, config, op.OutputZeroPoint, op.Min, op.Max)
+            : (new Epilogue([new AddBias()]) { Planes = ExactPlanes(node, weights.As<sbyte>(), biasValues) }, []);
         if (node.Op is VtaConv2d { Residual: { } residual })
         {
             // The model's add: on the int8 conv output (already clamped), in int32, then the add's own clamp.
@@ -167,7 +146,7 @@ public sealed class VtaLayer
         ConvPlan plan = ConvPlan.Compile(lowering with { Epilogue = epilogue }, config, policy);
         byte[] packedVectors = [.. vectors.SelectMany(v => PackedLayout.PackBias(v, config.Batch, config.BlockOut))];
         return new VtaLayer(node, workload, plan, input, output, hostPadding, padValue, packedWeights,
-            PackedLayout.PackBias(biasValues, config.Batch, config.BlockOut), packedVectors, planes) { Sums = sums };
+            PackedLayout.PackBias(biasValues, config.Batch, config.BlockOut), packedVectors) { Sums = sums };
     }
 
     /// <summary>Planes for the largest |Σ x·w + bias| any int8 input can give (|x| ≤ 128), at least 2.</summary>

@@ -181,7 +181,7 @@ public sealed class VtaPackage
                     break;
                 case PadProgramStep pd:
                     Region(pd.Source, pd.Shape);
-                    Region(pd.Offset, pd.Shape with { Height = pd.Shape.Height + pd.Pads.Top + pd.Pads.Bottom, Width = pd.Shape.Width + pd.Pads.Left + pd.Pads.Right });
+                    Region(pd.Offset, pd.Shape.Padded(pd.Pads));
                     break;
                 case WidenProgramStep w:
                     Region(w.Source, w.Shape);
@@ -204,7 +204,7 @@ public sealed class VtaPackage
                         }
 
                         Region(v.PlanesOffset, sums, v.Planes);
-                        if (graph.Nodes.FirstOrDefault(n => n.Name == v.Node)?.Op is not (VtaConv2d { Exact: not null } or VtaDense { Exact: not null }))
+                        if (graph.Nodes.FirstOrDefault(n => n.Name == v.Node)?.Op is not IVtaLayerOp { Exact: not null })
                         {
                             throw new FormatException($"{at}: {v.Planes} output planes, but node '{v.Node}' is not an exact VTA layer");
                         }

@@ -14,13 +14,13 @@ namespace Vta.Compiler.Passes;
 /// (a requantize with equal scales) and a rewritten node's int8 output is turned back into the original uint8 value only
 /// where a CPU op or a graph output reads it. Other nodes keep their ops and types, so their arithmetic is the model's.
 /// A grouped conv is rewritten only when its channels per group fill whole blocks of <c>config</c>. When the configuration
-/// has ALU MUL (fsim, intelfocl) and <paramref name="multiply"/> is set, a layer takes the multiply form (the model's own
+/// has ALU MUL (fsim, intelfocl), a layer takes the multiply form (the model's own
 /// weights, <see cref="VtaMultiplyRequantization"/>) when it fits, else the folded form (<see cref="VtaRequantization"/>);
 /// a layer that fits neither stays as it is, with a note. <see cref="Forms"/> says which form each layer got. With
 /// <paramref name="exact"/>, every layer takes the exact form instead (<see cref="ExactRequantization"/>: the model's own
 /// weights on VTA, the model's own requantization on the host), or stays as it is with a note.
 /// </summary>
-public sealed class LowerQuantizedToVta(VtaConfig? config = null, bool multiply = true, bool exact = false) : IGraphPass
+public sealed class LowerQuantizedToVta(VtaConfig? config = null, bool exact = false) : IGraphPass
 {
     private readonly List<string> _notes = [];
     private readonly Dictionary<string, VtaLayerForm> _forms = [];
@@ -114,12 +114,11 @@ public sealed class LowerQuantizedToVta(VtaConfig? config = null, bool multiply 
         }
 
         int channels = w.Shape[outAxis];
-        double[] multipliers = new double[channels];
+        double[] multipliers = QLinearLayers.Multipliers(x.Quant!.Scale, wq, y.Quant!.Scale, channels);
         double[] own = new double[channels];
         bool floatProduct = node.Op is Conv2d ? x.DType == DataType.UInt8 : !wq.IsPerChannel; // as the CPU kernels (TFLite) do
         for (int c = 0; c < channels; c++)
         {
-            multipliers[c] = (double)x.Quant!.Scale * wq.ScaleAt(c) / y.Quant!.Scale;
             own[c] = FixedPoint.RealMultiplier(x.Quant.Scale, wq.ScaleAt(c), y.Quant.Scale, floatProduct);
         }
         FusedActivation activation = node.Op is Conv2d c2 ? c2.Activation : ((Dense)node.Op).Activation;
@@ -140,7 +139,7 @@ public sealed class LowerQuantizedToVta(VtaConfig? config = null, bool multiply 
         {
             form = ExactForm(layer, inputZero, out reason);
         }
-        else if (multiply && config is { HasAluMul: true })
+        else if (config is { HasAluMul: true })
         {
             form = VtaMultiplyRequantization.Rewrite(layer.Weights, channels, layer.WeightZeroPoints, layer.Multipliers, layer.Bias, inputZero, out reason);
         }
@@ -169,7 +168,7 @@ public sealed class LowerQuantizedToVta(VtaConfig? config = null, bool multiply 
         string bName = s.Builder.UniqueValueName(node.Name + "/vta_bias");
         string kName = s.Builder.UniqueValueName(node.Name + "/vta_shifts");
         // An input-sum channel is one more row of weights (the exact form of uint8 weights).
-        Shape weightShape = form.InputSumFactor == 0 ? layer.WeightShape : new Shape([channels + 1, .. layer.WeightShape.Skip(1)]);
+        Shape weightShape = form.InputSumFactor == 0 ? layer.WeightShape : layer.WeightShape.WithDim(0, channels + 1);
         s.Builder.AddConstant(wName, Tensor.FromArray(weightShape, form.Weights));
         s.Builder.AddConstant(bName, Tensor.FromArray(new Shape(channels), form.Bias));
         Shape requantShape = form.Exact is { } e ? new Shape(ExactRequantization.Rows(e.Kind), channels)

@@ -127,7 +127,7 @@ internal static class QLinearLayers
     private static ExactRequant OnnxExact(float inputScale, Quantization weightQ, float outputScale, int channels) =>
         new(Quant.ExactRequantKind.OnnxFloat, Quant.ExactRequantization.OnnxRows(inputScale, weightQ, outputScale, channels));
 
-    private static double[] Multipliers(float inputScale, Quantization weightQ, float outputScale, int channels)
+    internal static double[] Multipliers(float inputScale, Quantization weightQ, float outputScale, int channels)
     {
         double[] m = new double[channels];
         for (int c = 0; c < channels; c++)

@@ -93,7 +93,7 @@ public static class ProgramBuilder
 
                     if (pad)
                     {
-                        PackedShape padded = Padded(layer.Input, layer.HostPadding);
+                        PackedShape padded = layer.Input.Padded(layer.HostPadding);
                         int temp = planner.Add(padded.Elements, index);
                         planner.Use(temp, at);
                         drafts.Add(new Draft(step, Region: temp, Source: input, Pad: true, Layer: null));
@@ -208,5 +208,4 @@ public static class ProgramBuilder
 
     private static long AccBytes(PackedShape shape, VtaConfig config) => shape.Elements * (config.AccWidth / 8);
 
-    private static PackedShape Padded(PackedShape s, Pads2d p) => s with { Height = s.Height + p.Top + p.Bottom, Width = s.Width + p.Left + p.Right };
 }

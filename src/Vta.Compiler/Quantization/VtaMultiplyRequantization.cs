@@ -52,13 +52,12 @@ public static class VtaMultiplyRequantization
         var b = new int[channels];
         int[] pre = new int[channels], mult = new int[channels], round = new int[channels], shift = new int[channels], second = new int[channels];
         var totalShift = new int[channels];
-        var bounds = new double[channels];
         for (int c = 0; c < channels; c++)
         {
             long sum = centered.Sums[c], absSum = centered.AbsSums[c];
             long channelBias = bias.IsEmpty ? 0 : bias[c];
             long accBound = (absSum * maxInput) + Math.Abs(channelBias);
-            if (!Choose(multipliers[c], accBound, out int p, out int k, out long m, out double bound))
+            if (!Choose(multipliers[c], accBound, out int p, out int k, out long m, out _))
             {
                 reason = $"output channel {c}: multiplier {multipliers[c]:G4} with |accumulator| up to {accBound} leaves no int32 room for a multiplier";
                 return null;
@@ -75,11 +74,10 @@ public static class VtaMultiplyRequantization
             (pre[c], mult[c], round[c]) = (p, (int)m, k > 0 ? 1 << (k - 1) : 0);
             (shift[c], second[c]) = (Math.Min(k, VtaRequantization.MaxShift), Math.Max(0, k - VtaRequantization.MaxShift));
             totalShift[c] = k;
-            bounds[c] = bound;
         }
 
         reason = null;
-        return new VtaLayerForm(centered.Weights, b, totalShift) { Multiply = new VtaMultiplyRows(pre, mult, round, shift, second), ErrorBounds = bounds };
+        return new VtaLayerForm(centered.Weights, b, totalShift) { Multiply = new VtaMultiplyRows(pre, mult, round, shift, second) };
     }
 
     /// <summary>

@@ -10,9 +10,6 @@ public sealed record VtaLayerForm(sbyte[] Weights, int[] Bias, int[] Shifts)
     /// <summary>The multiply form's per-channel rows; null for the folded form (<see cref="Shifts"/> is then the whole requantization).</summary>
     public VtaMultiplyRows? Multiply { get; init; }
 
-    /// <summary>The multiply form's per-channel bound on |error| before the final rounding, in output steps; empty for the folded form.</summary>
-    public double[] ErrorBounds { get; init; } = [];
-
     /// <summary>The exact form's own requantization (the host applies it to VTA's int32 sums); null for the other forms.</summary>
     internal Passes.ExactRequant? Exact { get; init; }
 

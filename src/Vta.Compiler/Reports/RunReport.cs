@@ -33,7 +33,7 @@ public sealed record RunReport(
     public long Macs => Layers.Sum(l => l.Macs);
 
     /// <summary>Bytes read from and written to DRAM by VTA (the five byte counters).</summary>
-    public long DramBytes => DramBytesOf(Counters);
+    public long DramBytes => Counters.DramBytes;
 
     /// <summary>Arithmetic intensity (MACs per DRAM byte) where the DRAM and GEMM roofs meet.</summary>
     public double RidgeIntensity => (double)PeakMacsPerCycle / BusBytesPerCycle;
@@ -89,9 +89,6 @@ public sealed record RunReport(
             parameters.BusBytes, config.Batch * config.BlockIn * config.BlockOut, rows, run.Counters.Clone(), total, run.Seconds);
     }
 
-    public static long DramBytesOf(SimCounters c) =>
-        c.InpLoadNbytes + c.WgtLoadNbytes + c.AccLoadNbytes + c.UopLoadNbytes + c.OutStoreNbytes;
-
     private static List<KeyValuePair<string, string>> Parameters(VtaConfig c, double clockMHz, int busBytes)
     {
         static string N(double v) => v.ToString("#,0.###", CultureInfo.InvariantCulture);
@@ -124,7 +121,7 @@ public sealed record LayerRow(
     double HostSeconds,
     TimingReport? Timing)
 {
-    public long DramBytes => RunReport.DramBytesOf(Counters);
+    public long DramBytes => Counters.DramBytes;
 
     public long? Cycles => Timing?.Cycles;
 

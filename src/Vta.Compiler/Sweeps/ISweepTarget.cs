@@ -27,7 +27,7 @@ public sealed record SweepOutcome(long Cycles, double Seconds, double GemmUtiliz
     public bool Ok => Failure is null;
 
     /// <summary>Bytes the seven counters say crossed the DRAM bus: every load plus the stores.</summary>
-    public long DramBytes => Counters.InpLoadNbytes + Counters.WgtLoadNbytes + Counters.AccLoadNbytes + Counters.UopLoadNbytes + Counters.OutStoreNbytes;
+    public long DramBytes => Counters.DramBytes;
 
     public static SweepOutcome Failed(string reason) => new(0, 0, 0, 0, new SimCounters(), reason);
 }

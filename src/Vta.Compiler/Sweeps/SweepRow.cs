@@ -34,7 +34,7 @@ public sealed record SweepRow(
 
     public bool Ok => Failure is null;
 
-    public long DramBytes => Counters.InpLoadNbytes + Counters.WgtLoadNbytes + Counters.AccLoadNbytes + Counters.UopLoadNbytes + Counters.OutStoreNbytes;
+    public long DramBytes => Counters.DramBytes;
 
     /// <summary>The CSV header for a sweep varying <paramref name="keys"/>.</summary>
     public static IReadOnlyList<string> Columns(IReadOnlyList<string> keys) =>

@@ -74,6 +74,10 @@ public sealed class WorkloadSetTarget(string name, IReadOnlyList<WeightedWorkloa
 /// <summary>Resolves a sweep target name: a named workload set, one workload, or (later) a model.</summary>
 public static class SweepTargets
 {
+    /// <summary>A whole model rather than an operator set: zoo:NAME, an .onnx or a .tflite file.</summary>
+    public static bool IsModelName(string name) =>
+        ModelZoo.Zoo.IsZooName(name) || name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".tflite", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The named sets and what each stands for.</summary>
     public static IReadOnlyList<(string Name, string Description)> Sets { get; } =
     [
@@ -96,8 +100,7 @@ public static class SweepTargets
         }
 
         // Whole models (zoo:NAME, .onnx, .tflite) are imported by the command line, which builds a ModelSweepTarget.
-        if (name.StartsWith("zoo:", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
-            || name.EndsWith(".tflite", StringComparison.OrdinalIgnoreCase))
+        if (IsModelName(name))
         {
             throw new FormatException($"'{name}' is a model: import it and sweep a {nameof(ModelSweepTarget)}");
         }

@@ -77,7 +77,7 @@ public sealed partial class Board
     private ModelRunResult Run(VtaPackage package, Runtime.Devices.IVtaDevice device, Dictionary<string, Tensor> feeds, ICpuBackend backend, CancellationToken stop)
     {
         var stoppable = new StoppableDevice(device, _backend, stop);
-        IPreparedCpu cpu = CpuBackends.PrepareFor(package.Graph, backend, () => CompiledModel.CpuNodesOf(package.Graph));
+        IPreparedCpu cpu = CpuBackends.PrepareFor(package.Graph, backend);
         ModelRunResult result;
         using (var bound = new BoundProgram(package.Program, package.Graph, stoppable))
         {

@@ -20,8 +20,6 @@ internal sealed class PackageStore(string workDirectory, int capacity)
     private readonly Dictionary<string, (StoredPackage Package, long Used)> _packages = [];
     private long _clock;
 
-    public int Count => _packages.Count;
-
     /// <summary>Stores the streamed package, refusing it as soon as it passes <paramref name="limit"/> bytes.</summary>
     public async Task<StoredPackage> AddAsync(IAsyncEnumerable<PackageChunk> chunks, long limit, CancellationToken cancel)
     {

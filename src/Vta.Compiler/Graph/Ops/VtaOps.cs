@@ -39,7 +39,7 @@ public sealed record VtaConv2d(
     ExecutionTarget Target = ExecutionTarget.Cpu,
     ResidualClip? Residual = null,
     Vta.Compiler.Quant.ExactRequantKind? Exact = null,
-    int InputSumFactor = 0) : Op
+    int InputSumFactor = 0) : Op, IVtaLayerOp
 {
     public override string Kind => "vta_conv2d";
 
@@ -74,6 +74,24 @@ public sealed record VtaConv2d(
         + VtaOpChecks.FormatExact(Exact, InputSumFactor) + (Residual is { } r ? string.Create(CultureInfo.InvariantCulture, $" residual_clip={r.Min},{r.Max}") : string.Empty);
 }
 
+/// <summary>What <see cref="VtaConv2d"/> and <see cref="VtaDense"/> share: the output's requantization and where the layer runs.</summary>
+public interface IVtaLayerOp
+{
+    int OutputZeroPoint { get; }
+
+    int Min { get; }
+
+    int Max { get; }
+
+    ExecutionTarget Target { get; }
+
+    /// <summary>The exact form's requantization (the host finishes VTA's int32 sums), or null for the VTA forms.</summary>
+    Vta.Compiler.Quant.ExactRequantKind? Exact { get; }
+
+    /// <summary>The exact form's input-sum factor (128 − zw of uint8 weights), or 0.</summary>
+    int InputSumFactor { get; }
+}
+
 /// <summary>The clamp after a fused residual add: the add's own range (its fused activation on its output type).</summary>
 public sealed record ResidualClip(int Min, int Max);
 
@@ -83,7 +101,7 @@ public sealed record ResidualClip(int Min, int Max);
 /// + <see cref="OutputZeroPoint"/>, <see cref="Min"/>, <see cref="Max"/>).
 /// </summary>
 public sealed record VtaDense(int OutputZeroPoint, int Min, int Max, ExecutionTarget Target = ExecutionTarget.Cpu,
-    Vta.Compiler.Quant.ExactRequantKind? Exact = null, int InputSumFactor = 0) : Op
+    Vta.Compiler.Quant.ExactRequantKind? Exact = null, int InputSumFactor = 0) : Op, IVtaLayerOp
 {
     public override string Kind => "vta_dense";
 
